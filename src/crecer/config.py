@@ -1,0 +1,70 @@
+"""Where Crecer keeps its files and how it reads its environment.
+
+Kept apart from :mod:`crecer.settings` so that the CLI and tests can reason about the data folder
+without configuring Django.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+import platformdirs
+
+TRUE_WORDS = {"1", "true", "yes", "on"}
+
+
+def env_flag(name: str, default: bool = False) -> bool:
+    """Read a yes/no environment variable (1/true/yes/on, case-insensitive)."""
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip().lower() in TRUE_WORDS
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    """Read a comma-separated environment variable; blanks are ignored."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def data_dir() -> Path:
+    """The folder that holds the SQLite database, the secret key and collected static files.
+
+    ``CRECER_DATA_DIR`` wins; otherwise the per-user data folder of the operating system
+    (e.g. ``~/.local/share/crecer`` on Linux, ``%LOCALAPPDATA%\\crecer`` on Windows).
+    Created on first use.
+    """
+    configured = os.environ.get("CRECER_DATA_DIR")
+    path = Path(configured).expanduser() if configured else platformdirs.user_data_path("crecer")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_url(folder: Path) -> str:
+    return f"sqlite:///{(folder / 'crecer.sqlite3').as_posix()}"
+
+
+def secret_key(folder: Path) -> str:
+    """``CRECER_SECRET_KEY`` if set, else a key generated once and kept in the data folder.
+
+    The key never lives in the repository; the file is readable by its owner only.
+    """
+    configured = os.environ.get("CRECER_SECRET_KEY")
+    if configured:
+        return configured
+    key_file = folder / "secret_key"
+    if key_file.exists():
+        return key_file.read_text(encoding="ascii").strip()
+    key = secrets.token_urlsafe(50)
+    # O_EXCL: if two processes start at once, the second reads the first one's key.
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return key_file.read_text(encoding="ascii").strip()
+    with os.fdopen(fd, "w", encoding="ascii") as handle:
+        handle.write(key)
+    return key

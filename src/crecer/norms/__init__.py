@@ -1,0 +1,38 @@
+"""Country profiles: the norms Crecer applies, as data files loaded into typed objects.
+
+A profile is a TOML file in ``crecer/norms/profiles/`` (``peru.toml`` first). Everything that is
+a norm — territory levels now; schedules, cut-offs, indicators and targets as later features
+arrive — lives there with the source that cites it, so another country can adopt Crecer by
+writing its own profile.
+
+    >>> from crecer.norms import load_profile
+    >>> profile = load_profile("peru")
+    >>> profile.territory.level("district").code_length
+    6
+
+Loading validates the file; a problem raises :class:`ProfileError` naming the file, the key and
+the problem. Pure Python: no Django, no database.
+"""
+
+from crecer.norms.loader import ProfileError, available_profiles, load_profile, profile_path
+from crecer.norms.model import (
+    LocalizedText,
+    Profile,
+    ProfileInfo,
+    Source,
+    Territory,
+    TerritoryLevel,
+)
+
+__all__ = [
+    "LocalizedText",
+    "Profile",
+    "ProfileError",
+    "ProfileInfo",
+    "Source",
+    "Territory",
+    "TerritoryLevel",
+    "available_profiles",
+    "load_profile",
+    "profile_path",
+]

@@ -1,0 +1,174 @@
+"""Reading official files row by row, keeping every line number, so that a bad line is reported
+(and quarantined) while the good lines load."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+UNDECODABLE = range(0xDC80, 0xDD00)  # what errors="surrogateescape" turns undecodable bytes into
+UNDECODABLE_CHARACTER = re.compile("[\udc80-\udcff]")
+
+
+class FileProblem(ValueError):
+    """The whole file cannot be read (missing, wrong columns, not CSV/GeoJSON)."""
+
+
+class RowProblem(ValueError):
+    """One row is wrong; its message is the reason shown to the user."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    reason: str
+    raw: str = ""
+
+
+@dataclass
+class LoadReport:
+    """What a load did. ``errors`` holds every rejected line with its reason."""
+
+    kind: str
+    file_name: str
+    sha256: str = ""
+    row_word: str = "line"  # how a position in the file is named: "line", or "feature" in GeoJSON
+    rows_read: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[RowError] = field(default_factory=list)
+
+    def reject(self, line: int, reason: str, raw: str = "") -> None:
+        self.errors.append(RowError(line, reason, raw))
+
+    def summary(self) -> str:
+        return (
+            f"{self.kind} {self.file_name}: {self.rows_read} rows read, {self.created} created, "
+            f"{self.updated} updated, {self.unchanged} unchanged, {len(self.errors)} rejected"
+        )
+
+
+@dataclass(frozen=True)
+class CsvRow:
+    line: int
+    values: dict[str, str]
+    raw: str
+    problem: str | None = None
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_csv(path: Path, required: set[str], encoding: str = "utf-8") -> Iterator[CsvRow]:
+    """Yield the data rows of a CSV file with their line numbers (the header is line 1).
+
+    Column names are matched case-insensitively. A missing required column is a
+    :class:`FileProblem` for the whole file. A row with the wrong number of fields, or with
+    bytes that are not valid in ``encoding``, comes back with ``problem`` set; the file goes on.
+    """
+    try:
+        text = path.read_bytes().decode(encoding, errors="surrogateescape")
+    except FileNotFoundError:
+        raise FileProblem(f"{path}: file not found") from None
+    except LookupError:
+        raise FileProblem(f"unknown encoding {encoding!r}") from None
+    damaged = UNDECODABLE_CHARACTER.search(text) is not None
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    header = next(reader, None)
+    if not header:
+        raise FileProblem(f"{path}: empty file, expected a header line")
+    columns = [name.strip().lower() for name in header]
+    missing = sorted(required - set(columns))
+    if missing:
+        raise FileProblem(
+            f"{path}: missing column(s) {', '.join(missing)}; the header has {', '.join(columns)}"
+        )
+    previous_line = reader.line_num
+    for cells in reader:
+        line = previous_line + 1
+        previous_line = reader.line_num
+        if not any(cell.strip() for cell in cells):
+            continue
+        raw = ",".join(cells)
+        problem = _encoding_problem(raw, encoding) if damaged else None
+        if problem is None and len(cells) != len(columns):
+            problem = f"has {len(cells)} fields, the header has {len(columns)}"
+        if problem:
+            yield CsvRow(line, {}, printable(raw), problem)
+            continue
+        yield CsvRow(line, dict(zip(columns, (cell.strip() for cell in cells), strict=True)), raw)
+
+
+def _encoding_problem(raw: str, encoding: str) -> str | None:
+    bad = UNDECODABLE_CHARACTER.search(raw)
+    if bad is None:
+        return None
+    bad = bad.group()
+    return (
+        f"broken encoding: byte 0x{ord(bad) - 0xDC00:02X} is not valid {encoding}; save the file "
+        f"as {encoding} or give its encoding with --encoding"
+    )
+
+
+def printable(raw: str) -> str:
+    """The raw line as it can be stored: undecodable bytes shown as \\xNN."""
+    return "".join(f"\\x{ord(ch) - 0xDC00:02X}" if ord(ch) in UNDECODABLE else ch for ch in raw)
+
+
+# Field parsers: each returns the parsed value or raises RowProblem naming the column.
+
+
+def code(values: dict[str, str], column: str, length: int) -> str:
+    """A numeric code of exactly ``length`` digits (shorter numeric codes get their leading zeros
+    back, as spreadsheets drop them)."""
+    value = values.get(column, "")
+    if not value.isdigit() or len(value) > length:
+        raise RowProblem(f"{column} {value!r} is not a code of {length} digits")
+    return value.zfill(length)
+
+
+def number(
+    values: dict[str, str], column: str, low: float, high: float, *, required: bool = False
+) -> float | None:
+    """A decimal number within [low, high] (a decimal comma is accepted); blank gives None."""
+    value = values.get(column, "").replace(",", ".")
+    if value == "" or value.upper() in {"NA", "NAN", "NULL"}:
+        if required:
+            raise RowProblem(f"{column} is required")
+        return None
+    try:
+        parsed = float(value)
+    except ValueError:
+        raise RowProblem(f"{column} {values[column]!r} is not a number") from None
+    if not low <= parsed <= high:
+        raise RowProblem(f"{column} {parsed:g} is outside {low:g}…{high:g}")
+    return parsed
+
+
+def whole_number(values: dict[str, str], column: str, high: int = 10**9) -> int | None:
+    parsed = number(values, column, 0, high)
+    if parsed is None:
+        return None
+    if parsed != int(parsed):
+        raise RowProblem(f"{column} {values[column]!r} is not a whole number")
+    return int(parsed)
+
+
+def text(values: dict[str, str], column: str, *, required: bool = False, limit: int = 255) -> str:
+    value = values.get(column, "")
+    if required and not value:
+        raise RowProblem(f"{column} is required")
+    if len(value) > limit:
+        raise RowProblem(f"{column} is longer than {limit} characters")
+    return value

@@ -1,0 +1,80 @@
+"""``crecer territory load KIND FILE`` and ``crecer territory load --dir DIR``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from crecer.territory.files import FileProblem, LoadReport
+from crecer.territory.loaders import LOADERS, load_directory
+from crecer.web.database import ensure_migrated
+
+SHOWN_ERRORS = 50
+
+
+class Command(BaseCommand):
+    help = (
+        "Load official territory files (district attributes and population, populated centers, "
+        "facilities, boundaries)."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, title="actions")
+        load = actions.add_parser("load", help="load an official file, or a folder of them")
+        load.add_argument("kind", nargs="?", choices=sorted(LOADERS), help="kind of file")
+        load.add_argument("file", nargs="?", type=Path, help="the file to load")
+        load.add_argument("--dir", type=Path, help="load every known file of this folder")
+        load.add_argument("--encoding", default="utf-8", help="text encoding (default utf-8)")
+        load.add_argument("--report", type=Path, help="also write the rejected lines to this CSV")
+        load.add_argument(
+            "--strict", action="store_true", help="exit with status 1 if any line is rejected"
+        )
+
+    def handle(self, *args, **options) -> None:
+        if options["dir"] and (options["kind"] or options["file"]):
+            raise CommandError("give either KIND FILE or --dir DIR, not both")
+        ensure_migrated()
+        try:
+            if options["dir"]:
+                reports = load_directory(options["dir"], encoding=options["encoding"])
+            elif options["kind"] and options["file"]:
+                reports = [LOADERS[options["kind"]](options["file"], encoding=options["encoding"])]
+            else:
+                raise CommandError(
+                    "give KIND FILE (kinds: " + ", ".join(sorted(LOADERS)) + ") or --dir DIR"
+                )
+        except FileProblem as problem:
+            raise CommandError(str(problem)) from None
+        for report in reports:
+            self.show(report)
+        if options["report"]:
+            write_rejections(options["report"], reports)
+            self.stdout.write(f"Rejected lines written to {options['report']}")
+        rejected = sum(len(report.errors) for report in reports)
+        if rejected and options["strict"]:
+            raise CommandError(f"{rejected} line(s) rejected")
+
+    def show(self, report: LoadReport) -> None:
+        style = self.style.WARNING if report.errors else self.style.SUCCESS
+        self.stdout.write(style(report.summary()))
+        for error in report.errors[:SHOWN_ERRORS]:
+            self.stdout.write(f"  {report.row_word} {error.line}: {error.reason}")
+        if len(report.errors) > SHOWN_ERRORS:
+            self.stdout.write(
+                f"  … and {len(report.errors) - SHOWN_ERRORS} more (all kept in the database: "
+                "admin › territory file loads; or use --report FILE)"
+            )
+
+
+def write_rejections(path: Path, reports: list[LoadReport]) -> None:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["file", "position", "reason", "raw"])
+        for report in reports:
+            for error in report.errors:
+                writer.writerow(
+                    [report.file_name, f"{report.row_word} {error.line}", error.reason, error.raw]
+                )

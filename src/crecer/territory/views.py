@@ -1,0 +1,70 @@
+"""Territory pages: one URL per unit, ``/territory/<code>/``, where the code's length says the
+level (2 department, 4 province, 6 district)."""
+
+from __future__ import annotations
+
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from crecer.territory.models import Department, District, Province
+
+CENTERS_PER_PAGE = 100
+
+
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    if not code.isdigit():
+        raise Http404
+    if len(code) == 2:
+        return department_page(request, code)
+    if len(code) == 4:
+        return province_page(request, code)
+    if len(code) == 6:
+        return district_page(request, code)
+    raise Http404
+
+
+def department_page(request: HttpRequest, code: str) -> HttpResponse:
+    department = get_object_or_404(Department, code=code)
+    provinces = department.provinces.annotate(district_count=Count("districts"))
+    return render(
+        request,
+        "territory/department.html",
+        {"department": department, "provinces": provinces, "breadcrumbs": [department]},
+    )
+
+
+def province_page(request: HttpRequest, code: str) -> HttpResponse:
+    province = get_object_or_404(Province.objects.select_related("department"), code=code)
+    districts = province.districts.annotate(center_count=Count("populated_centers"))
+    return render(
+        request,
+        "territory/province.html",
+        {
+            "province": province,
+            "districts": districts,
+            "breadcrumbs": [province.department, province],
+        },
+    )
+
+
+def district_page(request: HttpRequest, code: str) -> HttpResponse:
+    district = get_object_or_404(
+        District.objects.select_related("province__department"), ubigeo=code
+    )
+    centers = Paginator(district.populated_centers.all(), CENTERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "territory/district.html",
+        {
+            "district": district,
+            "population": district.latest_population(),
+            "populations": district.populations.all(),
+            "centers": centers,
+            "facilities": district.facilities.all(),
+            "breadcrumbs": [district.province.department, district.province, district],
+        },
+    )

@@ -1,0 +1,107 @@
+"""Shared fixtures. The suite runs on SQLite by default and on PostgreSQL when
+``CRECER_DATABASE_URL`` points at one (CI runs both)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def reference_dir() -> Path:
+    """The folder of real public territory data (``../shared/reference`` beside the repo)."""
+    configured = os.environ.get("CRECER_REFERENCE_DIR")
+    return Path(configured) if configured else REPO.parent / "shared" / "reference"
+
+
+@pytest.fixture(scope="session")
+def reference() -> Path:
+    folder = reference_dir()
+    if not (folder / "ubigeo.csv").exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"CRECER_REFERENCE_DIR {folder} has no reference data")
+        pytest.skip(f"no reference data at {folder} (set CRECER_REFERENCE_DIR)")
+    return folder
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def crecer_env(data_dir: Path) -> dict[str, str]:
+    """Environment for a ``crecer`` subprocess with its own data folder and SQLite file."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CRECER_")}
+    env["CRECER_DATA_DIR"] = str(data_dir)
+    env["CRECER_DATABASE_URL"] = f"sqlite:///{(data_dir / 'crecer.sqlite3').as_posix()}"
+    return env
+
+
+def run_crecer(
+    env: dict[str, str], *args: str, timeout: float = 300
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "crecer", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(
+                f"server exited early: {process.stdout.read() if process.stdout else ''}"
+            )
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise TimeoutError(f"{url} did not answer within {seconds} s")
+
+
+class Server:
+    def __init__(self, url: str, process: subprocess.Popen, banner: str) -> None:
+        self.url = url
+        self.process = process
+        self.banner = banner
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``crecer migrate`` on an empty SQLite file, then ``crecer serve`` on a free port."""
+    data_dir = tmp_path_factory.mktemp("served")
+    env = crecer_env(data_dir)
+    migrated = run_crecer(env, "migrate", "--no-input")
+    assert migrated.returncode == 0, migrated.stderr
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "crecer", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url + "healthz", process)
+        banner = process.stdout.readline() if process.stdout else ""
+        yield Server(url, process, banner)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)

@@ -1,0 +1,52 @@
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from tests.conftest import crecer_env, run_crecer
+
+
+def test_crecer_help_lists_our_commands(tmp_path):
+    result = run_crecer(crecer_env(tmp_path), "help")
+    assert result.returncode == 0
+    for command in ("demo", "serve", "createuser", "territory", "migrate"):
+        assert command in result.stdout
+
+
+@pytest.mark.django_db
+def test_createuser_reads_the_password_from_stdin(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("a sturdy passphrase 2026\n"))
+    out = io.StringIO()
+    call_command("createuser", "rosa", "--admin", "--password-stdin", stdout=out)
+    user = get_user_model().objects.get(username="rosa")
+    assert user.is_superuser
+    assert user.is_staff
+    assert user.check_password("a sturdy passphrase 2026")
+    assert "Created administrator 'rosa'" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_createuser_refuses_weak_password_and_duplicates(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO("123\n"))
+    with pytest.raises(CommandError, match=r"8 (caracteres|characters)"):
+        call_command("createuser", "ana", "--password-stdin")
+    get_user_model().objects.create_user("ana", password="x")
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("createuser", "ana", "--password-stdin")
+
+
+@pytest.mark.django_db
+def test_demo_prepares_the_data_without_serving(reference, tmp_path):
+    env = crecer_env(tmp_path)
+    folder = tmp_path / "small"
+    folder.mkdir()
+    # A one-file folder keeps this quick; the full folder is covered in tests/territory.
+    (folder / "district_attributes.csv").write_bytes(
+        (reference / "district_attributes.csv").read_bytes()
+    )
+    result = run_crecer(env, "demo", "--reference-dir", str(folder), "--no-serve")
+    assert result.returncode == 0, result.stderr
+    assert "Database ready: 1873 districts." in result.stdout
+    assert "1892 rows read, 19 created" in result.stdout
