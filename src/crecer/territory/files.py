@@ -83,6 +83,7 @@ def read_csv(path: Path, required: set[str], encoding: str = "utf-8") -> Iterato
         raise FileProblem(f"{path}: file not found") from None
     except LookupError:
         raise FileProblem(f"unknown encoding {encoding!r}") from None
+    text = text.replace("\x00", "\ufffd")  # NUL is corruption; PostgreSQL cannot store it
     damaged = UNDECODABLE_CHARACTER.search(text) is not None
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header = next(reader, None)

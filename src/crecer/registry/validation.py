@@ -1,0 +1,401 @@
+"""Columnar validation of a padrón table with Polars: every row gets its cleaned values and the
+list of every reason it cannot be stored. Pure: no database, no clock (``today`` is a parameter).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import polars as pl
+
+from crecer.registry import codes
+from crecer.registry.ages import sixth_birthday_cutoff
+from crecer.registry.columns import IDENTIFIERS
+from crecer.registry.identifiers import CNV_DIGITS
+from crecer.registry.reading import Table
+from crecer.registry.reasons import MESSAGES, SEPARATOR
+
+DATE_COLUMNS = [
+    "birth_date",
+    "dni_status_date",
+    "dni_issue_date",
+    "visit_date",
+    "data_source_date",
+    "sis_affiliation_date",
+]
+BOOLEAN_WORDS = {
+    "SI": True,
+    "S": True,
+    "1": True,
+    "TRUE": True,
+    "YES": True,
+    "NO": False,
+    "N": False,
+    "0": False,
+    "FALSE": False,
+}
+SEX_WORDS = {
+    "1": "1",
+    "M": "1",
+    "MASCULINO": "1",
+    "H": "1",
+    "HOMBRE": "1",
+    "VARON": "1",
+    "2": "2",
+    "F": "2",
+    "FEMENINO": "2",
+    "MUJER": "2",
+}
+AREA_WORDS = {
+    "U": "U",
+    "URBANO": "U",
+    "URBANA": "U",
+    "URBAN": "U",
+    "1": "U",
+    "R": "R",
+    "RURAL": "R",
+    "2": "R",
+}
+PROGRAM_CODES = set(codes.Program.values) | {"0"}
+REASON = "__reasons__"
+
+
+@dataclass(frozen=True)
+class Territory:
+    """What validation needs to know of the territory: codes that exist."""
+
+    ubigeos: frozenset[str]
+    centers: frozenset[str]
+
+
+def validate(table: Table, territory: Territory, today: date) -> pl.DataFrame:
+    """The table's rows with cleaned columns, ``__line__`` and ``__reasons__`` (a list of texts;
+    empty for rows that can be stored)."""
+    frame = pl.DataFrame(
+        {name: pl.Series(values, dtype=pl.String) for name, values in table.columns.items()}
+        | {
+            "__line__": pl.Series(table.lines, dtype=pl.Int64),
+            "__problem__": pl.Series(table.problems, dtype=pl.String),
+        }
+    )
+    frame = frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    frame = frame.rename({"__problem__": "__reason_0"})  # already encoded by read_table
+    frame = _identifiers(frame)
+    frame = _people(frame)
+    frame = _dates(frame, today)
+    frame = _places(frame, territory)
+    frame = _codes(frame)
+    reasons = [name for name in frame.columns if name.startswith("__reason_")]
+    frame = frame.with_columns(pl.concat_list(reasons).list.drop_nulls().alias(REASON))
+    return _in_file_duplicates(frame.drop(reasons))
+
+
+def _with_reasons(frame: pl.DataFrame, checks: list[pl.Expr]) -> pl.DataFrame:
+    """Evaluate the checks now (they read columns the next step replaces), one column each."""
+    start = sum(name.startswith("__reason_") for name in frame.columns)
+    return frame.with_columns(
+        check.alias(f"__reason_{start + index}") for index, check in enumerate(checks)
+    )
+
+
+def _ensure(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
+    missing = [name for name in names if name not in frame.columns]
+    return frame.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in missing)
+
+
+def _reason(condition: pl.Expr, code: str, *values: pl.Expr | str | int) -> pl.Expr:
+    """The encoded reason (see :mod:`crecer.registry.reasons`) where ``condition`` holds.
+    Values are expressions (a column's raw text) or constants."""
+    assert code in MESSAGES, code
+    parts = [pl.lit(code)] + [
+        value.cast(pl.String).fill_null("") if isinstance(value, pl.Expr) else pl.lit(str(value))
+        for value in values
+    ]
+    text = pl.concat_str(parts, separator=SEPARATOR)
+    return pl.when(condition).then(text).otherwise(pl.lit(None, dtype=pl.String))
+
+
+def _raw(column: str) -> pl.Expr:
+    return pl.col(column)
+
+
+def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
+    frame = _ensure(
+        frame,
+        *IDENTIFIERS,
+        "mother_document_type",
+        "mother_document_number",
+        "head_document_type",
+        "head_document_number",
+    )
+    number_like = ["dni", "cui", "cnv", "mother_document_number", "head_document_number"]
+    frame = frame.with_columns(
+        pl.col(number_like).str.replace_all(r"[\s.\-]", "").str.to_uppercase()
+    )
+    low, high = CNV_DIGITS
+    checks = [
+        _reason(pl.all_horizontal(pl.col(IDENTIFIERS).is_null()), "no_identifier"),
+    ]
+    for name, label in (("dni", "DNI"), ("cui", "CUI")):
+        checks.append(
+            _reason(
+                pl.col(name).is_not_null() & ~pl.col(name).str.contains(r"^\d{8}$"),
+                "not_8_digits",
+                label,
+                _raw(name),
+            )
+        )
+        checks.append(_reason(pl.col(name) == "00000000", "all_zeros", label))
+    checks.append(
+        _reason(
+            pl.col("cnv").is_not_null() & ~pl.col("cnv").str.contains(rf"^\d{{{low},{high}}}$"),
+            "cnv_digits",
+            _raw("cnv"),
+            low,
+            high,
+        )
+    )
+    for person in ("mother", "head"):
+        kind, number = f"{person}_document_type", f"{person}_document_number"
+        frame = frame.with_columns(
+            pl.col(kind)
+            .str.to_uppercase()
+            .str.replace_all(r"[.\s]", "")
+            .replace({"1": "DNI", "PASAPORTE": "PAS", "CARNETDEEXTRANJERIA": "CE", "2": "CE"})
+            .fill_null(pl.when(pl.col(number).is_not_null()).then(pl.lit("DNI")))
+        )
+        checks.append(
+            _reason(
+                (pl.col(kind) == "DNI")
+                & pl.col(number).is_not_null()
+                & ~pl.col(number).str.contains(r"^\d{8}$"),
+                "document_dni",
+                person,
+                _raw(number),
+            )
+        )
+        checks.append(
+            _reason(
+                pl.col(kind).is_not_null() & ~pl.col(kind).is_in(codes.DocumentType.values),
+                "document_type",
+                person,
+                _raw(kind),
+            )
+        )
+    return _with_reasons(frame, checks)
+
+
+def _people(frame: pl.DataFrame) -> pl.DataFrame:
+    names = [
+        "paternal_surname",
+        "maternal_surname",
+        "given_names",
+        "mother_paternal_surname",
+        "mother_maternal_surname",
+        "mother_given_names",
+        "head_names",
+    ]
+    frame = _ensure(frame, *names, "sex", "mother_email", "mother_phone")
+    frame = frame.with_columns(
+        pl.col(names).str.to_uppercase().str.replace_all(r"\s+", " "),
+        pl.col("sex").str.to_uppercase().replace_strict(SEX_WORDS, default=None).alias("__sex"),
+    )
+    checks = [
+        _reason(pl.col("given_names").is_null(), "missing", "given_names"),
+        _reason(
+            pl.col("paternal_surname").is_null() & pl.col("maternal_surname").is_null(),
+            "missing",
+            "surname",
+        ),
+        _reason(pl.col("sex").is_null(), "missing", "sex"),
+        _reason(pl.col("sex").is_not_null() & pl.col("__sex").is_null(), "sex", _raw("sex")),
+        _reason(
+            pl.col("mother_email").is_not_null()
+            & ~pl.col("mother_email").str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+            "email",
+            _raw("mother_email"),
+        ),
+    ]
+    frame = _with_reasons(frame, checks)
+    frame = frame.with_columns(pl.col("__sex").alias("sex")).drop("__sex")
+    return frame
+
+
+def parse_dates(column: pl.Expr) -> pl.Expr:
+    """DD/MM/AAAA (also with - or .), or ISO AAAA-MM-DD; anything else gives null."""
+    text = column.str.replace_all(r"[.\-]", "/").str.slice(0, 10)
+    return pl.coalesce(
+        text.str.to_date("%d/%m/%Y", strict=False),
+        text.str.to_date("%Y/%m/%d", strict=False),
+    )
+
+
+def _dates(frame: pl.DataFrame, today: date) -> pl.DataFrame:
+    frame = _ensure(frame, *DATE_COLUMNS)
+    parsed = frame.select(parse_dates(pl.col(name)).alias(f"__{name}") for name in DATE_COLUMNS)
+    frame = pl.concat([frame, parsed], how="horizontal")
+    checks = [_reason(pl.col("birth_date").is_null(), "missing", "birth_date")]
+    for name in DATE_COLUMNS:
+        checks.append(
+            _reason(
+                pl.col(name).is_not_null() & pl.col(f"__{name}").is_null(),
+                "not_a_date",
+                name,
+                _raw(name),
+            )
+        )
+        checks.append(_reason(pl.col(f"__{name}") > today, "future", name))
+    checks.append(
+        _reason(
+            pl.col("__birth_date") <= sixth_birthday_cutoff(today),
+            "over_six",
+        )
+    )
+    frame = _with_reasons(frame, checks)
+    frame = frame.with_columns(pl.col(f"__{n}").alias(n) for n in DATE_COLUMNS).drop(
+        [f"__{n}" for n in DATE_COLUMNS]
+    )
+    return frame
+
+
+def _places(frame: pl.DataFrame, territory: Territory) -> pl.DataFrame:
+    frame = _ensure(frame, "ubigeo", "populated_center_code", "populated_center_name", "area")
+    frame = frame.with_columns(
+        pl.col("ubigeo").str.zfill(6),
+        pl.col("populated_center_code").str.zfill(10),
+        pl.col("area").str.to_uppercase().replace_strict(AREA_WORDS, default=None).alias("__area"),
+    )
+    checks = [
+        _reason(pl.col("ubigeo").is_null(), "missing", "ubigeo"),
+        _reason(
+            pl.col("ubigeo").is_not_null() & ~pl.col("ubigeo").is_in(list(territory.ubigeos)),
+            "unknown_ubigeo",
+            _raw("ubigeo"),
+        ),
+        _reason(
+            pl.col("populated_center_code").is_not_null()
+            & ~pl.col("populated_center_code").is_in(list(territory.centers)),
+            "unknown_center",
+            _raw("populated_center_code"),
+        ),
+        _reason(
+            pl.col("populated_center_code").is_not_null()
+            & pl.col("ubigeo").is_not_null()
+            & (pl.col("populated_center_code").str.slice(0, 6) != pl.col("ubigeo")),
+            "center_elsewhere",
+            _raw("populated_center_code"),
+            _raw("ubigeo"),
+        ),
+        _reason(pl.col("area").is_not_null() & pl.col("__area").is_null(), "area", _raw("area")),
+    ]
+    frame = _with_reasons(frame, checks)
+    frame = frame.with_columns(pl.col("__area").alias("area")).drop("__area")
+    return frame
+
+
+def _codes(frame: pl.DataFrame) -> pl.DataFrame:
+    frame = _ensure(
+        frame,
+        "record_status",
+        "insurance",
+        "programs",
+        "visited",
+        "found",
+        "birth_weight_g",
+        "gestational_age_weeks",
+        "sisfoh",
+    )
+    frame = frame.with_columns(
+        pl.col("visited", "found")
+        .str.to_uppercase()
+        .str.replace_all("Í", "I")
+        .replace_strict(BOOLEAN_WORDS, default=None, return_dtype=pl.Boolean)
+        .name.prefix("__"),
+        pl.col("birth_weight_g", "gestational_age_weeks")
+        .str.replace(",", ".")
+        .cast(pl.Float64, strict=False)
+        .name.prefix("__"),
+        pl.col("programs").str.extract_all(r"\d+").alias("__programs"),
+    )
+    checks = [
+        _reason(
+            pl.col("record_status").is_not_null()
+            & ~pl.col("record_status").is_in(codes.RecordStatus.values),
+            "record_status",
+            _raw("record_status"),
+        ),
+        _reason(
+            pl.col("insurance").is_not_null() & ~pl.col("insurance").is_in(codes.Insurance.values),
+            "insurance",
+            _raw("insurance"),
+        ),
+        _reason(
+            pl.col("__programs").list.eval(~pl.element().is_in(PROGRAM_CODES)).list.any(),
+            "programs",
+            _raw("programs"),
+        ),
+        _reason(
+            pl.col("sisfoh").is_not_null() & ~pl.col("sisfoh").is_in(codes.Sisfoh.values),
+            "sisfoh",
+            _raw("sisfoh"),
+        ),
+    ]
+    for name in ("visited", "found"):
+        checks.append(
+            _reason(
+                pl.col(name).is_not_null() & pl.col(f"__{name}").is_null(),
+                "yes_no",
+                name,
+                _raw(name),
+            )
+        )
+    # Plausible ranges: 300–6,500 g at birth; 20–45 weeks of gestation.
+    for name, low, high in (("birth_weight_g", 300, 6500), ("gestational_age_weeks", 20, 45)):
+        checks.append(
+            _reason(
+                pl.col(name).is_not_null()
+                & (pl.col(f"__{name}").is_null() | ~pl.col(f"__{name}").is_between(low, high)),
+                "range",
+                name,
+                _raw(name),
+                low,
+                high,
+            )
+        )
+    frame = _with_reasons(frame, checks)
+    frame = frame.with_columns(
+        pl.col("__visited").alias("visited"),
+        pl.col("__found").alias("found"),
+        pl.col("__birth_weight_g").round(0).cast(pl.Int64, strict=False).alias("birth_weight_g"),
+        pl.col("__gestational_age_weeks")
+        .round(0)
+        .cast(pl.Int64, strict=False)
+        .alias("gestational_age_weeks"),
+        pl.col("__programs")
+        .list.eval(pl.element().filter(pl.element() != "0"))
+        .list.unique()
+        .list.sort()
+        .list.join(",")
+        .fill_null("")
+        .alias("programs"),
+    ).drop("__visited", "__found", "__birth_weight_g", "__gestational_age_weeks", "__programs")
+    return frame
+
+
+def _in_file_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows repeating an identifier of an earlier row are duplicates inside the file: the first
+    row wins, the later ones are quarantined, naming the first line."""
+    for name in IDENTIFIERS:
+        first = pl.col("__line__").first().over(name)
+        frame = frame.with_columns(
+            pl.when(pl.col(name).is_not_null() & (pl.col("__line__") != first))
+            .then(
+                pl.col(REASON).list.concat(
+                    pl.concat_list(_reason(pl.lit(True), "duplicate", name.upper(), first))
+                )
+            )
+            .otherwise(pl.col(REASON))
+            .alias(REASON)
+        )
+    return frame

@@ -1,0 +1,220 @@
+"""Importing padrón files as municipalities have them. Every test checks that the counts add up:
+each row read is stored (created, updated, unchanged) or quarantined."""
+
+from datetime import date
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+from openpyxl import Workbook
+
+from crecer.registry.importer import import_padron
+from crecer.registry.models import Child, ImportRun
+from crecer.registry.reading import UnreadableFile
+from crecer.territory.models import PopulatedCenter
+
+from .factories import HEADERS, child_row, write_padron
+
+pytestmark = pytest.mark.django_db
+TODAY = date(2026, 11, 28)
+
+
+def run_import(path, **kwargs) -> ImportRun:
+    run = import_padron(path, today=TODAY, **kwargs)
+    assert run.created + run.updated + run.unchanged + run.quarantined == run.rows_read
+    assert run.quarantined == run.quarantined_rows.count()
+    return run
+
+
+def reasons_by_line(run: ImportRun) -> dict[int, list[str]]:
+    with translation.override("en"):
+        return {row.line: row.described_reasons() for row in run.quarantined_rows.all()}
+
+
+@pytest.fixture
+def center():
+    return PopulatedCenter.objects.create(
+        code="0504030001", district_id="050403", name="HUAMANGUILLA"
+    )
+
+
+def test_every_kind_of_bad_row_is_quarantined_with_its_reasons(tmp_path, center):
+    existing = Child.objects.create(
+        dni="70000001",
+        cnv="1000999999",
+        given_names="ANA",
+        paternal_surname="MAMANI",
+        sex="2",
+        birth_date=date(2023, 1, 1),
+        district_id="050403",
+    )
+    rows = [
+        child_row(),  # 2: good
+        child_row(dni="", cnv="", given_names=""),  # 3: no identifier, no given names
+        child_row(dni="7123456", cnv="12AB"),  # 4: bad DNI and CNV
+        child_row(dni="71234568", cnv="", birth_date="01/01/2027"),  # 5: future birth date
+        child_row(dni="71234569", cnv="", birth_date="27/11/2020"),  # 6: 6 years old on TODAY
+        child_row(dni="71234570", cnv="", ubigeo="059999"),  # 7: unknown ubigeo
+        child_row(dni="71234571", cnv="", populated_center_code="0504030999"),  # 8: unknown center
+        child_row(cnv="1000123457"),  # 9: same DNI as line 2
+        child_row(dni="70000001", cnv="1000555555"),  # 10: child 70000001 has another CNV
+        child_row(dni="71234572", cnv="", sex="X", birth_date="31/02/2024"),  # 11: bad sex, date
+        child_row(dni="71234573", cnv="", populated_center_code="0504030001"),  # 12: good
+    ]
+    run = run_import(write_padron(tmp_path / "padron.csv", rows))
+    reasons = reasons_by_line(run)
+    assert reasons == {
+        3: [
+            "no identifier: DNI, CUI, CNV or registry code is required",
+            "missing mandatory field: given names",
+        ],
+        4: ["DNI '7123456' must be 8 digits", "CNV '12AB' must be 6 to 12 digits"],
+        5: ["birth date is in the future"],
+        6: ["birth date is over 6 years ago: not a child of the registry"],
+        7: ["unknown ubigeo 059999"],
+        8: ["unknown populated center 0504030999"],
+        9: ["duplicate inside the file: same DNI as line 2"],
+        10: [
+            f"conflict with existing child #{existing.pk}: it has CNV 1000999999, "
+            "the file says 1000555555"
+        ],
+        11: ["sex 'X' is not 1 (male) or 2 (female)", "birth date '31/02/2024' is not a date"],
+    }
+    assert (run.rows_read, run.created, run.quarantined) == (11, 2, 9)
+    stored = Child.objects.get(dni="71234573")
+    assert stored.populated_center_id == "0504030001"
+    # The raw values of a quarantined row are kept as they were in the file.
+    assert run.quarantined_rows.get(line=7).raw["Ubigeo"] == "059999"
+
+
+def test_latin1_semicolons_and_spanish_dates(tmp_path):
+    path = write_padron(
+        tmp_path / "padron.csv",
+        [
+            child_row(
+                paternal_surname="ÑAHUI", given_names="José Ángel", birth_date="05/06/2025", sex="1"
+            )
+        ],
+        delimiter=";",
+        encoding="latin-1",
+    )
+    run = run_import(path)
+    assert (run.created, run.encoding, run.delimiter) == (1, "cp1252", ";")
+    child = Child.objects.get()
+    assert (child.paternal_surname, child.given_names) == ("ÑAHUI", "JOSÉ ÁNGEL")
+    assert child.birth_date == date(2025, 6, 5)
+    assert child.search_name == "NAHUI HUAMAN JOSE ANGEL"
+    assert child.program_list == ["4"]
+    assert child.found is True
+
+
+def test_utf8_bom_commas_and_iso_dates(tmp_path):
+    path = write_padron(
+        tmp_path / "padron.csv",
+        [child_row(birth_date="2024-03-15", programs="4, 7")],
+        delimiter=",",
+        bom=True,
+    )
+    run = run_import(path)
+    assert run.encoding == "utf-8-sig"
+    child = Child.objects.get()
+    assert child.birth_date == date(2024, 3, 15)
+    assert child.programs == "4,7"
+    assert child.maternal_surname == "HUAMÁN"
+
+
+def test_reimport_changes_nothing(tmp_path):
+    path = write_padron(tmp_path / "padron.csv", [child_row(), child_row(dni="71234599", cnv="")])
+    first = run_import(path)
+    history_rows = Child.history.count()
+    again = run_import(path)
+    assert (first.created, again.created, again.updated, again.unchanged) == (2, 0, 0, 2)
+    assert Child.history.count() == history_rows
+
+
+def test_an_update_is_kept_in_history(tmp_path, django_user_model):
+    user = django_user_model.objects.create_user("registrador")
+    run_import(write_padron(tmp_path / "enero.csv", [child_row()]))
+    run = run_import(
+        write_padron(tmp_path / "febrero.csv", [child_row(address="Av. Ayacucho 456")]),
+        user=user,
+    )
+    assert (run.updated, run.unchanged) == (1, 0)
+    child = Child.objects.get()
+    assert child.address == "Av. Ayacucho 456"
+    latest, first = child.history.order_by("-history_date", "-pk")[:2]
+    delta = latest.diff_against(first)
+    assert [(c.field, c.old, c.new) for c in delta.changes] == [
+        ("address", "Jr. Lima 123", "Av. Ayacucho 456")
+    ]
+    assert latest.history_change_reason == "import febrero.csv"
+    assert latest.history_user == user
+
+
+def test_import_never_erases_an_identifier(tmp_path):
+    run_import(write_padron(tmp_path / "a.csv", [child_row()]))
+    run = run_import(write_padron(tmp_path / "b.csv", [child_row(cnv="")]))
+    assert run.unchanged == 1
+    assert Child.objects.get().cnv == "1000123456"
+
+
+def test_xlsx_file(tmp_path):
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(list(HEADERS.values()))
+    row = child_row()
+    values = [row[name] for name in HEADERS]
+    values[list(HEADERS).index("birth_date")] = date(2024, 3, 15)  # a real Excel date cell
+    values[list(HEADERS).index("dni")] = 71234567  # a number cell
+    sheet.append(values)
+    path = tmp_path / "padron.xlsx"
+    workbook.save(path)
+    run = run_import(path)
+    assert run.created == 1
+    assert Child.objects.get().birth_date == date(2024, 3, 15)
+
+
+def test_a_file_without_known_columns_is_refused(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("foo;bar\n1;2\n", encoding="utf-8")
+    with pytest.raises(UnreadableFile, match="no known column"):
+        import_padron(path, today=TODAY)
+    assert not ImportRun.objects.exists()
+
+
+def test_rows_with_wrong_number_of_fields(tmp_path):
+    path = write_padron(tmp_path / "p.csv", [child_row()])
+    path.write_bytes(path.read_bytes() + b"71234599;1000000001;QUISPE\r\n")
+    run = run_import(path)
+    assert reasons_by_line(run)[3][0] == "has 3 fields, the header has 16"
+
+
+def test_the_command_prints_counts_and_reasons(tmp_path):
+    path = write_padron(tmp_path / "padron.csv", [child_row(), child_row(ubigeo="999999")])
+    out = StringIO()
+    with translation.override("en"):
+        call_command(
+            "import",
+            "padron",
+            str(path),
+            "--report",
+            str(tmp_path / "q.csv"),
+            stdout=out,
+            stderr=StringIO(),
+        )
+    printed = out.getvalue()
+    assert "2 rows read = 1 created + 0 updated + 0 unchanged + 1 quarantined" in printed
+    assert "line 3: unknown ubigeo 999999" in printed
+    assert "unknown ubigeo 999999" in (tmp_path / "q.csv").read_text("utf-8")
+
+
+def test_reasons_are_stored_as_codes_and_shown_in_spanish(tmp_path):
+    run = run_import(write_padron(tmp_path / "p.csv", [child_row(ubigeo="999999", sex="X")]))
+    stored = run.quarantined_rows.get().reasons
+    assert [reason.split("\x1f")[0] for reason in stored] == ["sex", "unknown_ubigeo"]
+    with translation.override("es"):
+        assert run.quarantined_rows.get().described_reasons() == [
+            "sexo 'X' no es 1 (masculino) ni 2 (femenino)",
+            "ubigeo desconocido 999999",
+        ]
