@@ -147,3 +147,17 @@ class SearchForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autofocus": True, "type": "search"}),
     )
+
+
+class TerritoryForm(forms.Form):
+    """A territory code (department 2, province 4, district 6 digits) and a date."""
+
+    code = forms.RegexField(
+        label=_("Territory code"),
+        regex=r"^(\d{2}|\d{4}|\d{6})$",
+        error_messages={"invalid": _("Give a department (2), province (4) or district (6) code.")},
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
+    )
+    on = forms.DateField(
+        label=_("As of"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -7,13 +7,16 @@ from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from crecer.registry import services
-from crecer.registry.forms import ChildForm, DeactivateForm, ImportForm, SearchForm
+from crecer.registry import exports, quality, services
+from crecer.registry.forms import ChildForm, DeactivateForm, ImportForm, SearchForm, TerritoryForm
 from crecer.registry.importer import frame_of_quarantine, import_padron
 from crecer.registry.models import Child, ImportRun
 from crecer.registry.reading import UnreadableFile
@@ -113,3 +116,69 @@ def import_run_csv(request: HttpRequest, pk: int) -> HttpResponse:
     response.write("\ufeff")  # so that Excel opens the UTF-8 file with its accents
     response.write(frame_of_quarantine(run).write_csv())
     return response
+
+
+CIRCUIT_LABELS = {
+    "no_dni": gettext_lazy("without DNI"),
+    "no_sis": gettext_lazy("without SIS"),
+    "late_dni": gettext_lazy("DNI after 30 days"),
+}
+EXPORT_TYPES = {
+    "csv": ("text/csv; charset=utf-8", exports.to_csv),
+    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", exports.to_xlsx),
+}
+
+
+@login_required
+def export(request: HttpRequest) -> HttpResponse:
+    """The registry of a territory in the export's column order, as CSV or XLSX."""
+    form = TerritoryForm(request.GET or None)
+    kind = request.GET.get("format", "csv")
+    if not form.is_valid() or kind not in EXPORT_TYPES:
+        return render(
+            request, "registry/export.html", {"form": form}, status=400 if request.GET else 200
+        )
+    code = form.cleaned_data["code"]
+    content_type, write = EXPORT_TYPES[kind]
+    response = HttpResponse(
+        write(exports.registry_frame(exports.in_territory(code))), content_type=content_type
+    )
+    response["Content-Disposition"] = f'attachment; filename="padron-{code}.{kind}"'
+    return response
+
+
+@login_required
+def circuit(request: HttpRequest) -> HttpResponse:
+    """Children without DNI, without SIS or with a late DNI, by facility and district."""
+    form = TerritoryForm(request.GET or None)
+    chosen = request.GET.get("list", "no_dni")
+    context = {"form": form, "lists": CIRCUIT_LABELS, "chosen": chosen}
+    if form.is_valid() and chosen in quality.CIRCUIT_LISTS:
+        on = form.cleaned_data["on"] or timezone.localdate()
+        base = quality.counted(exports.in_territory(form.cleaned_data["code"]), on)
+        children = quality.CIRCUIT_LISTS[chosen](base)
+        context |= {
+            "on": on,
+            "children": children.select_related("district")[:1000],
+            "total": children.count(),
+            "by_facility": children.values("care_facility").annotate(n=Count("id")).order_by("-n"),
+            "by_district": children.values("district_id", "district__name")
+            .annotate(n=Count("id"))
+            .order_by("-n"),
+        }
+    return render(request, "registry/circuit.html", context)
+
+
+@login_required
+def quality_page(request: HttpRequest) -> HttpResponse:
+    form = TerritoryForm(request.GET or None)
+    context: dict = {"form": form}
+    if form.is_valid():
+        on = form.cleaned_data["on"] or timezone.localdate()
+        context |= {
+            "on": on,
+            "rows": quality.quality_by_district(
+                exports.in_territory(form.cleaned_data["code"]), on
+            ),
+        }
+    return render(request, "registry/quality.html", context)
