@@ -1,9 +1,10 @@
 """Country profiles: the norms Crecer applies, as data files loaded into typed objects.
 
 A profile is a TOML file in ``crecer/norms/profiles/`` (``peru.toml`` first). Everything that is
-a norm — territory levels now; schedules, cut-offs, indicators and targets as later features
-arrive — lives there with the source that cites it, so another country can adopt Crecer by
-writing its own profile.
+a norm — territory levels, hemoglobin cut-offs and altitude adjustments (``[anemia]``), the CRED,
+vaccine, iron, Hb-screening and prenatal schedules (``[schedules]``); indicators and targets as
+later features arrive — lives there with the source that cites it, so another country can adopt
+Crecer by writing its own profile. ``profile.unconfirmed()`` lists the numbers still to check.
 
     >>> from crecer.norms import load_profile
     >>> profile = load_profile("peru")
@@ -14,8 +15,10 @@ Loading validates the file; a problem raises :class:`ProfileError` naming the fi
 the problem. Pure Python: no Django, no database.
 """
 
+from crecer.norms.hemoglobin import AltitudeAdjustment, AnemiaNorms, AnemiaRule, Cutoff
 from crecer.norms.loader import ProfileError, available_profiles, load_profile, profile_path
 from crecer.norms.model import (
+    Cited,
     LocalizedText,
     Profile,
     ProfileInfo,
@@ -23,12 +26,23 @@ from crecer.norms.model import (
     Territory,
     TerritoryLevel,
 )
+from crecer.norms.schedule import Dose, Flag, Requirement, Schedule, ScheduleNorms
 
 __all__ = [
+    "AltitudeAdjustment",
+    "AnemiaNorms",
+    "AnemiaRule",
+    "Cited",
+    "Cutoff",
+    "Dose",
+    "Flag",
     "LocalizedText",
     "Profile",
     "ProfileError",
     "ProfileInfo",
+    "Requirement",
+    "Schedule",
+    "ScheduleNorms",
     "Source",
     "Territory",
     "TerritoryLevel",

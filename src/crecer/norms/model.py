@@ -3,24 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
+from crecer.norms.base import Cited, LocalizedText, Strict
+from crecer.norms.hemoglobin import AnemiaNorms
+from crecer.norms.schedule import ScheduleNorms
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class LocalizedText(Strict):
-    """A text in the profile's languages; Spanish and English are required."""
-
-    es: str = Field(min_length=1)
-    en: str = Field(min_length=1)
-
-    def get(self, language: str) -> str:
-        """The text in ``language`` (``"es-pe"`` counts as ``"es"``); English otherwise."""
-        return getattr(self, language.split("-")[0].lower(), self.en)
+__all__ = ["Cited", "LocalizedText", "Profile", "Strict"]
 
 
 class Source(Strict):
@@ -107,6 +99,8 @@ class Profile(Strict):
     profile: ProfileInfo
     sources: list[Source] = Field(default_factory=list)
     territory: Territory
+    anemia: AnemiaNorms | None = None
+    schedules: ScheduleNorms | None = None
 
     @model_validator(mode="after")
     def cited_sources_exist(self) -> Profile:
@@ -117,7 +111,35 @@ class Profile(Strict):
                     f"territory.levels[{index}].source cites {level.source!r}, "
                     f"which is not among the profile's sources {sorted(known)}"
                 )
+        for path, item in self.cited_items():
+            if item.source is not None and item.source not in known:
+                raise ValueError(
+                    f"{path}.source cites {item.source!r}, "
+                    f"which is not among the profile's sources {sorted(known)}"
+                )
         return self
 
     def source(self, source_id: str) -> Source:
         return next(source for source in self.sources if source.id == source_id)
+
+    def cited_items(self) -> Iterator[tuple[str, Cited]]:
+        """Every rule and table row that can cite a source, with its dotted path."""
+        yield from _walk_cited(self, "")
+
+    def unconfirmed(self) -> list[tuple[str, str]]:
+        """``(path, note)`` of every rule or row marked ``unconfirmed = true``."""
+        return [(path, item.note or "") for path, item in self.cited_items() if item.unconfirmed]
+
+
+def _walk_cited(node: object, path: str) -> Iterator[tuple[str, Cited]]:
+    if isinstance(node, Cited):
+        yield path, node
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            yield from _walk_cited(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, list):
+        for index, child in enumerate(node):
+            label = getattr(child, "id", None) or getattr(child, "label", None) or index
+            if getattr(child, "population", "all") != "all":
+                label = f"{label}:{child.population}"
+            yield from _walk_cited(child, f"{path}[{label}]")

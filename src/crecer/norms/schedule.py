@@ -1,0 +1,198 @@
+"""Schedules: what a child (or a pregnancy) is due by age in days, as data."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from crecer.norms.base import Cited, LocalizedText, Strict
+
+Population = Literal["all", "term", "lbw_or_premature"]
+
+
+class Dose(Cited):
+    """One dose, check or test of a requirement; ages are days since the origin (birth, FUR)."""
+
+    label: str = Field(min_length=1)
+    from_day: int = Field(ge=0)
+    to_day: int | None = Field(default=None, ge=0)
+    due_day: int | None = Field(default=None, ge=0)
+    required_from_day: int | None = Field(default=None, ge=0)
+    min_interval_days: int | None = Field(default=None, ge=0)
+    max_interval_days: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def consistent(self) -> Dose:
+        if self.to_day is not None and self.to_day < self.from_day:
+            raise ValueError(f"dose {self.label!r}: to_day {self.to_day} < from_day")
+        if (
+            self.min_interval_days is not None
+            and self.max_interval_days is not None
+            and self.max_interval_days < self.min_interval_days
+        ):
+            raise ValueError(f"dose {self.label!r}: max_interval_days < min_interval_days")
+        return self
+
+
+class Requirement(Cited):
+    """A series of doses counted from events whose code is in ``codes``.
+
+    ``kind = "series"``: dose n counts only once dose n-1 has counted (vaccines, iron bottles).
+    ``kind = "windows"``: each dose counts on its own (CRED checks, Hb tests).
+    In both, an event counts for at most one dose, later than the previous counted dose.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    name: LocalizedText
+    codes: list[str] = Field(min_length=1)
+    kind: Literal["series", "windows"]
+    population: Population = "all"
+    grace_days: int = Field(default=0, ge=0)
+    min_interval_days: int = Field(default=1, ge=0)
+    source: str = Field(pattern=r"^[a-z0-9_\-]+$")
+    doses: list[Dose] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def due_dates_make_sense(self) -> Requirement:
+        labels = [dose.label for dose in self.doses]
+        if len(labels) != len(set(labels)):
+            raise ValueError(f"requirement {self.id!r}: dose labels repeat: {labels}")
+        return self
+
+    def due(self, dose: Dose) -> int:
+        """Age (days) at which ``dose`` is due: it gives the next-due date."""
+        return dose.from_day if dose.due_day is None else dose.due_day
+
+    def required_from(self, dose: Dose) -> int:
+        """Age (days) from which ``dose`` counts as required "for age"."""
+        if dose.required_from_day is not None:
+            return dose.required_from_day
+        return self.due(dose) + self.grace_days
+
+    def min_interval(self, dose: Dose) -> int:
+        """Least days after the previous counted dose."""
+        return self.min_interval_days if dose.min_interval_days is None else dose.min_interval_days
+
+    def first_day(self) -> int:
+        """The earliest age at which an event counts for any dose."""
+        return min(dose.from_day for dose in self.doses)
+
+
+class Flag(Cited):
+    """A compound fact per person used by indicators.
+
+    Either ``all_of`` (requirements complete for age, or flags defined above it), or
+    ``requirement`` + ``event_between_days``: a valid event of that requirement at those ages.
+    """
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    all_of: list[str] = Field(default_factory=list)
+    requirement: str | None = None
+    event_between_days: tuple[int, int] | None = None
+    source: str = Field(pattern=r"^[a-z0-9_\-]+$")
+
+    @model_validator(mode="after")
+    def one_form(self) -> Flag:
+        by_event = self.requirement is not None and self.event_between_days is not None
+        partial = (self.requirement is None) != (self.event_between_days is None)
+        if partial or by_event == bool(self.all_of):
+            raise ValueError(
+                f"flag {self.id!r}: give either all_of, or requirement with event_between_days"
+            )
+        return self
+
+
+class Schedule(Cited):
+    """The requirements and flags in force from ``valid_from`` for one kind of subject."""
+
+    id: str = Field(pattern=r"^[a-z0-9_]+$")
+    valid_from: date
+    requirements: list[Requirement] = Field(min_length=1)
+    flags: list[Flag] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def references_resolve(self) -> Schedule:
+        by_id: dict[str, list[Requirement]] = {}
+        for requirement in self.requirements:
+            by_id.setdefault(requirement.id, []).append(requirement)
+        for requirement_id, variants in by_id.items():
+            _check_variants(requirement_id, variants)
+        _check_code_routing(self.requirement_ids(), by_id)
+        known: set[str] = set(by_id)
+        for flag in self.flags:
+            if flag.id in known:
+                raise ValueError(f"flag {flag.id!r} repeats the name of a requirement or flag")
+            missing = [name for name in flag.all_of if name not in known]
+            if flag.requirement is not None and flag.requirement not in by_id:
+                missing.append(flag.requirement)
+            if missing:
+                raise ValueError(
+                    f"flag {flag.id!r} refers to {missing}, which are not requirements or "
+                    "flags defined above it"
+                )
+            known.add(flag.id)
+        return self
+
+    def requirement_ids(self) -> list[str]:
+        """Requirement ids in profile order, each once (variants share an id)."""
+        return list(dict.fromkeys(requirement.id for requirement in self.requirements))
+
+    def variants(self, requirement_id: str) -> list[Requirement]:
+        return [r for r in self.requirements if r.id == requirement_id]
+
+
+def _check_variants(requirement_id: str, variants: list[Requirement]) -> None:
+    if len(variants) == 1:
+        if variants[0].population != "all":
+            raise ValueError(
+                f"requirement {requirement_id!r} has only a {variants[0].population!r} variant; "
+                "give the other population too, or population = 'all'"
+            )
+        return
+    populations = sorted(variant.population for variant in variants)
+    if populations != ["lbw_or_premature", "term"]:
+        raise ValueError(
+            f"requirement {requirement_id!r} is listed {len(variants)} times; variants must be "
+            f"exactly one 'term' and one 'lbw_or_premature', got {populations}"
+        )
+    first = variants[0]
+    for other in variants[1:]:
+        if other.codes != first.codes or other.kind != first.kind:
+            raise ValueError(f"variants of {requirement_id!r} must share codes and kind")
+
+
+def _check_code_routing(ids: list[str], by_id: dict[str, list[Requirement]]) -> None:
+    """A code may serve several requirements only if they start at different ages.
+
+    An event then goes to the requirement that starts latest at or before the event's age.
+    """
+    starts: dict[str, dict[int, str]] = {}
+    for requirement_id in ids:
+        first_day = min(variant.first_day() for variant in by_id[requirement_id])
+        for code in by_id[requirement_id][0].codes:
+            taken = starts.setdefault(code, {})
+            if first_day in taken:
+                raise ValueError(
+                    f"code {code!r} serves {taken[first_day]!r} and {requirement_id!r}, which "
+                    f"both start at day {first_day}; an event could not be routed to one"
+                )
+            taken[first_day] = requirement_id
+
+
+class ScheduleNorms(Strict):
+    """Schedules of a profile by subject, each versioned by ``valid_from``."""
+
+    lbw_below_g: float = Field(gt=0)
+    premature_below_weeks: float = Field(gt=0)
+    child: list[Schedule] = Field(min_length=1)
+    pregnancy: list[Schedule] = Field(default_factory=list)
+
+    def in_force(self, subject: Literal["child", "pregnancy"], on: date) -> Schedule:
+        """The schedule for ``subject`` with the latest ``valid_from`` on or before ``on``."""
+        versions = sorted(getattr(self, subject), key=lambda schedule: schedule.valid_from)
+        in_force = [schedule for schedule in versions if schedule.valid_from <= on]
+        if not in_force:
+            raise KeyError(f"no {subject} schedule in force on {on}")
+        return in_force[-1]

@@ -1,0 +1,24 @@
+"""What each child (or pregnancy) is due, has done and is overdue for, as of a date.
+
+    >>> import numpy as np
+    >>> from crecer.norms import load_profile
+    >>> from crecer.schedules import child_status
+    >>> children = {"birth_date": np.array(["2025-01-01"], "datetime64[D]")}
+    >>> events = {
+    ...     "child": np.array([0, 0]),
+    ...     "date": np.array(["2025-03-07", "2025-05-11"], "datetime64[D]"),  # days 65, 130
+    ...     "code": np.array(["90722", "90722"]),                           # pentavalent
+    ... }
+    >>> status = child_status(load_profile("peru"), children, events, as_of="2025-07-20")
+    >>> int(status.columns["pentavalent_done"][0]), bool(status.columns["pentavalent_complete"][0])
+    (2, True)
+
+Columnar in, columnar out: subjects and events are mappings of column name to array (a dict of
+numpy arrays; a pandas or polars DataFrame also works), and the result's ``columns`` is a dict of
+numpy arrays, one value per subject. Pure numpy: no Django, no I/O, no clock.
+"""
+
+from crecer.schedules.api import child_status, pregnancy_status
+from crecer.schedules.engine import EventStatus, ScheduleStatus
+
+__all__ = ["EventStatus", "ScheduleStatus", "child_status", "pregnancy_status"]
