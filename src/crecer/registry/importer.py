@@ -1,6 +1,7 @@
-"""Bulk import of a padrón file: read, validate (columnar), match with the registry, store in
-bulk with history, quarantine the rest. Every row read ends stored (created, updated or
-unchanged) or quarantined with every reason; the counts add up to the rows read."""
+"""Bulk import of a padrón file: read, validate, match with the registry and compare — all on
+columns (Polars) — then write in bulk (COPY / executemany) with history, and quarantine the
+rest. Every row read ends stored (created, updated or unchanged) or quarantined with every
+reason; the counts add up to the rows read."""
 
 from __future__ import annotations
 
@@ -11,22 +12,21 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from crecer.registry import bulk
 from crecer.registry.columns import IDENTIFIERS
 from crecer.registry.identifiers import fold
 from crecer.registry.models import Child, ImportRun, QuarantinedRow
-from crecer.registry.reading import read_table
-from crecer.registry.reasons import describe, reason
-from crecer.registry.validation import REASON, Territory, validate
+from crecer.registry.reading import Table, read_table
+from crecer.registry.reasons import SEPARATOR, describe, reason
+from crecer.registry.validation import REASON, REASONS_SEPARATOR, Territory, folded, validate
 from crecer.territory.models import District, PopulatedCenter
 
 Progress = Callable[[str, int, int], None]
 BATCH = 1000
-FILE_ONLY_COLUMNS = {"ubigeo", "populated_center_code"}  # stored as foreign keys
-NEVER_ERASED = set(IDENTIFIERS)  # an import adds or keeps identifiers, never removes one
+FETCH_ALL_ABOVE = 20_000  # rows in a file above which all identifiers are read at once
 
 
 def import_padron(
@@ -41,87 +41,44 @@ def import_padron(
     today = today or timezone.localdate()
     table = read_table(path)
     report("read", len(table), len(table))
-    frame = validate(table, territory_for(table), today)
+    frame = validate(table, territory_for(table), today).with_row_index("__index__")
     report("validated", len(table), len(table))
-    present = set(table.columns) | {"district_id", "populated_center_id"}
-    rows = frame.with_row_index("__index__").to_dicts()
-    quarantine: list[tuple[int, list[str]]] = []
-    candidates: list[dict[str, Any]] = []
-    for row in rows:
-        if row[REASON]:
-            quarantine.append((row["__index__"], row[REASON]))
-        else:
-            candidates.append(row)
-    centers_by_name = center_names({row["ubigeo"] for row in candidates})
-    matches = existing_children(candidates)
-    stored = stored_values(matches.values())
-    first_line_for: dict[int, int] = {}  # child id -> line of the row that updates it
-
-    now = timezone.now()
-    new: list[Child] = []
-    changed: list[Child] = []
-    changed_fields: set[str] = set()
-    unchanged = 0
-    for row in candidates:
-        ids = {matches[(name, row[name])] for name in IDENTIFIERS if (name, row[name]) in matches}
-        conflict = conflict_reason(row, ids, stored)
-        if conflict:
-            quarantine.append((row["__index__"], [conflict]))
-            continue
-        fields = child_fields(row, present, centers_by_name)
-        if not ids:
-            new.append(Child(**fields))
-            continue
-        child_id = ids.pop()
-        if child_id in first_line_for:
-            line = first_line_for[child_id]
-            quarantine.append((row["__index__"], [reason("already_updated", line, child_id)]))
-            continue
-        first_line_for[child_id] = row["__line__"]
-        before = stored[child_id]
-        fields = {k: v for k, v in fields.items() if not (k in NEVER_ERASED and v is None)}
-        diff = {k: v for k, v in fields.items() if before.get(k) != v}
-        if not diff:
-            unchanged += 1
-            continue
-        changed.append(Child(id=child_id, **{**before, **fields}, updated_at=now))
-        changed_fields |= diff.keys()
-
-    change_reason = f"import {path.name}"
+    present = [f.attname for f in bulk.tracked_fields() if _in_file(f, table)]
     with transaction.atomic():
-        for child in (*new, *changed):
-            child.search_name = child.folded_name()
-        if new:
-            bulk_create_with_history(
-                new, Child, batch_size=BATCH, default_user=user, default_change_reason=change_reason
-            )
-        report("created", len(new), len(new))
-        if changed:
-            bulk_update_with_history(
-                changed,
-                Child,
-                sorted(changed_fields | {"search_name", "updated_at"}),
-                batch_size=BATCH,
-                default_user=user,
-                default_change_reason=change_reason,
-            )
-        report("updated", len(changed), len(changed))
+        candidates = to_model_columns(frame.filter(pl.col(REASON) == ""), present)
+        candidates = match(candidates)
+        stored = stored_frame(candidates["__child__"].drop_nulls().unique().to_list())
+        candidates = with_conflicts(candidates, stored)
+        rejected = candidates.filter(pl.col("__conflict__").is_not_null())
+        accepted = candidates.filter(pl.col("__conflict__").is_null())
+        new = accepted.filter(pl.col("__child__").is_null())
+        changed, unchanged = split_changes(
+            accepted.filter(pl.col("__child__").is_not_null()), stored, present
+        )
+        now = timezone.now()
+        user_id = getattr(user, "pk", None)
+        why = f"import {path.name}"
+        create(new, present, now, user_id, why)
+        report("created", new.height, new.height)
+        apply_changes(changed, now, user_id, why)
+        report("updated", changed.height, changed.height)
+        quarantine = quarantined(frame, rejected)
         run = ImportRun.objects.create(
             file_name=path.name,
             sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-            user=user if getattr(user, "pk", None) else None,
+            user=user if user_id else None,
             encoding=table.encoding,
             delimiter=table.delimiter,
             rows_read=len(table),
-            created=len(new),
-            updated=len(changed),
+            created=new.height,
+            updated=changed.height,
             unchanged=unchanged,
             quarantined=len(quarantine),
         )
         QuarantinedRow.objects.bulk_create(
             (
-                QuarantinedRow(run=run, line=table.lines[i], raw=table.raw[i], reasons=reasons)
-                for i, reasons in sorted(quarantine)
+                QuarantinedRow(run=run, line=table.lines[i], raw=table.raw(i), reasons=reasons)
+                for i, reasons in quarantine
             ),
             batch_size=BATCH,
         )
@@ -129,100 +86,276 @@ def import_padron(
     return run
 
 
-def territory_for(table: Any) -> Territory:
+def _in_file(field: models.Field, table: Table) -> bool:
+    if field.attname == "district_id":
+        return True  # ubigeo is mandatory
+    if field.attname == "populated_center_id":
+        return bool({"populated_center_code", "populated_center_name"} & set(table.columns))
+    return field.attname in table.columns
+
+
+def territory_for(table: Table) -> Territory:
     ubigeos = frozenset(District.objects.values_list("ubigeo", flat=True))
-    centers: frozenset[str] = frozenset()
-    if table.columns.get("populated_center_code"):
-        wanted = {code.zfill(10) for code in table.columns["populated_center_code"] if code}
-        centers = frozenset(
-            code
-            for code in PopulatedCenter.objects.filter(
-                district_id__in={c[:6] for c in wanted}
-            ).values_list("code", flat=True)
-            if code in wanted
-        )
-    return Territory(ubigeos=ubigeos, centers=centers)
+    codes = table.columns.get("populated_center_code", [])
+    wanted = {code.strip().zfill(10) for code in codes if code.strip()}
+    centers = PopulatedCenter.objects.filter(district_id__in={code[:6] for code in wanted})
+    found = frozenset(c for c in centers.values_list("code", flat=True) if c in wanted)
+    return Territory(ubigeos=ubigeos, centers=found)
 
 
-def center_names(ubigeos: set[str]) -> dict[tuple[str, str], str]:
-    """(ubigeo, folded name) -> populated center code, for names that are unique in their
-    district (an ambiguous name is left unmatched rather than guessed)."""
-    found: dict[tuple[str, str], str | None] = {}
-    centers = PopulatedCenter.objects.filter(district_id__in=ubigeos)
-    for code, district, name in centers.values_list("code", "district_id", "name"):
-        key = (district, fold(name))
-        found[key] = None if key in found else code
-    return {key: code for key, code in found.items() if code}
-
-
-def existing_children(rows: list[dict[str, Any]]) -> dict[tuple[str, str], int]:
-    """(identifier column, value) -> id of the child that holds it."""
-    matches: dict[tuple[str, str], int] = {}
-    for name in IDENTIFIERS:
-        values = sorted({row[name] for row in rows if row[name]})
-        for start in range(0, len(values), BATCH):
-            lookup = {f"{name}__in": values[start : start + BATCH]}
-            for child_id, value in Child.objects.filter(**lookup).values_list("id", name):
-                matches[(name, value)] = child_id
-    return matches
-
-
-def stored_values(ids: Any) -> dict[int, dict[str, Any]]:
-    """Every field of the matched children: history rows are written from whole records."""
-    names = [f.attname for f in Child._meta.concrete_fields if f.name not in {"id", "updated_at"}]
-    unique_ids = sorted(set(ids))
-    stored: dict[int, dict[str, Any]] = {}
-    for start in range(0, len(unique_ids), BATCH):
-        for row in Child.objects.filter(id__in=unique_ids[start : start + BATCH]).values(
-            "id", *names
-        ):
-            stored[row.pop("id")] = row
-    return stored
-
-
-def conflict_reason(row: dict[str, Any], ids: set[int], stored: dict[int, dict]) -> str | None:
-    """Why a row cannot be applied to the registry: its identifiers point at different
-    children, or at a child that holds another number of the same kind."""
-    if len(ids) > 1:
-        held = ", ".join(f"#{child_id}" for child_id in sorted(ids))
-        return reason("conflict_children", held)
-    if ids:
-        child_id = next(iter(ids))
-        for name in IDENTIFIERS:
-            have = stored[child_id].get(name)
-            if row[name] and have and have != row[name]:
-                return reason("conflict_identifier", child_id, name.upper(), have, row[name])
-    return None
-
-
-def model_fields() -> list[models.Field]:
-    return [
-        f
-        for f in Child._meta.concrete_fields
-        if f.name not in {"id", "search_name", "created_at", "updated_at"}
+def to_model_columns(frame: pl.DataFrame, present: list[str]) -> pl.DataFrame:
+    """The validated rows with Child's column names and types (blank text as "")."""
+    frame = frame.with_columns(pl.col("ubigeo").alias("district_id"))
+    if "populated_center_id" in present:
+        frame = frame.with_columns(center_ids(frame).alias("populated_center_id"))
+    blanks = [
+        f.attname
+        for f in bulk.tracked_fields()
+        if f.attname in present and isinstance(f, models.CharField) and not f.null
     ]
+    frame = frame.with_columns(pl.col(blanks).fill_null(""))
+    missing_ids = [name for name in IDENTIFIERS if name not in present]
+    return frame.select("__index__", "__line__", *present, *missing_ids)
 
 
-def child_fields(
-    row: dict[str, Any], present: set[str], centers_by_name: dict[tuple[str, str], str]
-) -> dict[str, Any]:
-    """Model field values from a validated row, for the columns the file has."""
-    fields: dict[str, Any] = {}
-    for field in model_fields():
-        if field.attname == "district_id":
-            fields["district_id"] = row["ubigeo"]
-        elif field.attname == "populated_center_id":
-            code = row.get("populated_center_code")
-            name = row.get("populated_center_name")
-            if not code and name:
-                code = centers_by_name.get((row["ubigeo"], fold(name)))
-            fields["populated_center_id"] = code
-        elif field.name in present:
-            value = row.get(field.name)
-            if value is None and not field.null:
-                value = "" if isinstance(field, models.CharField) else field.get_default()
-            fields[field.attname] = value
-    return fields
+def center_ids(frame: pl.DataFrame) -> pl.Series:
+    """The populated center's code, or the code of the only center of that name in the
+    district (an ambiguous name is left unmatched rather than guessed)."""
+    ubigeos = frame["ubigeo"].unique().to_list()
+    rows = PopulatedCenter.objects.filter(district_id__in=ubigeos).values_list(
+        "code", "district_id", "name"
+    )
+    names = pl.DataFrame(
+        [(code, district, fold(name)) for code, district, name in rows],
+        schema={"__code": pl.String, "ubigeo": pl.String, "__name": pl.String},
+        orient="row",
+    ).filter(pl.len().over("ubigeo", "__name") == 1)
+    lookup = (
+        frame.select(
+            "__index__",
+            "ubigeo",
+            "populated_center_code",
+            folded(pl.col("populated_center_name")).alias("__name"),
+        )
+        .join(names, on=["ubigeo", "__name"], how="left")
+        .sort("__index__")
+    )
+    return lookup.select(pl.coalesce("populated_center_code", "__code")).to_series()
+
+
+def existing_identifiers(frame: pl.DataFrame) -> pl.DataFrame:
+    """(id, dni, cui, cnv, padron_code) of the children that hold an identifier of the file."""
+    columns = ["id", *IDENTIFIERS]
+    schema = {name: (pl.Int64 if name == "id" else pl.String) for name in columns}
+    rows: list[tuple] = []
+    if frame.height > FETCH_ALL_ABOVE:
+        rows = list(Child.objects.values_list(*columns))
+    else:
+        for name in IDENTIFIERS:
+            values = frame[name].drop_nulls().unique().to_list()
+            for start in range(0, len(values), BATCH):
+                lookup = {f"{name}__in": values[start : start + BATCH]}
+                rows += Child.objects.filter(**lookup).values_list(*columns)
+    return pl.DataFrame(rows, schema=schema, orient="row").unique("id")
+
+
+def match(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add ``__child__`` (the id the row's identifiers point at) and ``__ids__`` (every id
+    they point at: more than one is a conflict)."""
+    existing = existing_identifiers(frame)
+    for name in IDENTIFIERS:
+        ids = existing.select(pl.col(name), pl.col("id").alias(f"__id_{name}")).drop_nulls()
+        frame = frame.join(ids, on=name, how="left", nulls_equal=False)
+    id_columns = [f"__id_{name}" for name in IDENTIFIERS]
+    frame = frame.with_columns(
+        pl.concat_list(id_columns).list.drop_nulls().list.unique().list.sort().alias("__ids__")
+    )
+    frame = frame.with_columns(
+        pl.when(pl.col("__ids__").list.len() == 1)
+        .then(pl.col("__ids__").list.first())
+        .alias("__child__")
+    )
+    return frame.drop(id_columns).sort("__index__")
+
+
+def stored_frame(ids: list[int]) -> pl.DataFrame:
+    """Every tracked column of the given children, typed like the import's columns. Read with
+    plain SQL: the ORM's per-value conversion is the slow part for a million rows."""
+    fields = bulk.tracked_fields()
+    names = ["id", *(f.attname for f in fields)]
+    schema = {"id": pl.Int64} | {f.attname: polars_type(f) for f in fields}
+    # Django's SQLite converters give dates and booleans; datetimes come back naive (UTC).
+    sqlite = connection.vendor == "sqlite"
+    utc = pl.Datetime("us", "UTC")
+    read_schema = {
+        name: pl.Datetime("us") if sqlite and kind == utc else kind for name, kind in schema.items()
+    }
+    columns = ", ".join(connection.ops.quote_name(name) for name in names)
+    rows: list[tuple] = []
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 5000):
+            chunk = ids[start : start + 5000]
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT {columns} FROM {Child._meta.db_table} WHERE id IN ({marks})",
+                chunk,
+            )
+            rows += cursor.fetchall()
+    frame = pl.DataFrame(rows, schema=read_schema, orient="row")
+    if sqlite:
+        frame = frame.with_columns(pl.col(pl.Datetime("us")).dt.replace_time_zone("UTC"))
+    return frame
+
+
+def polars_type(field: models.Field) -> pl.DataType:
+    if isinstance(field, models.DateTimeField):
+        return pl.Datetime("us", "UTC")
+    if isinstance(field, models.DateField):
+        return pl.Date()
+    if isinstance(field, models.BooleanField):
+        return pl.Boolean()
+    if isinstance(field, models.IntegerField):
+        return pl.Int64()
+    return pl.String()
+
+
+def with_conflicts(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """``__conflict__``: why a row cannot be applied — identifiers of different children, a
+    child holding another number of the same kind, or a child another row already updates."""
+    held = stored.select(
+        pl.col("id").alias("__child__"), *(pl.col(n).alias(f"__held_{n}") for n in IDENTIFIERS)
+    )
+    frame = frame.join(held, on="__child__", how="left").sort("__index__")
+    several = pl.col("__ids__").list.len() > 1
+    reasons = [
+        pl.when(several).then(
+            pl.lit(f"conflict_children{SEPARATOR}")
+            + pl.col("__ids__")
+            .list.eval(pl.lit("#") + pl.element().cast(pl.String))
+            .list.join(", ")
+        )
+    ]
+    for name in IDENTIFIERS:
+        differs = (
+            pl.col(name).is_not_null()
+            & pl.col(f"__held_{name}").is_not_null()
+            & (pl.col(name) != pl.col(f"__held_{name}"))
+        )
+        reasons.append(
+            pl.when(differs).then(
+                pl.concat_str(
+                    [
+                        pl.lit("conflict_identifier"),
+                        pl.col("__child__").cast(pl.String),
+                        pl.lit(name.upper()),
+                        pl.col(f"__held_{name}"),
+                        pl.col(name),
+                    ],
+                    separator=SEPARATOR,
+                )
+            )
+        )
+    first = pl.col("__line__").first().over("__child__")
+    reasons.append(
+        pl.when(pl.col("__child__").is_not_null() & (pl.col("__line__") != first)).then(
+            pl.concat_str(
+                [
+                    pl.lit("already_updated"),
+                    first.cast(pl.String),
+                    pl.col("__child__").cast(pl.String),
+                ],
+                separator=SEPARATOR,
+            )
+        )
+    )
+    frame = frame.with_columns(pl.coalesce(reasons).alias("__conflict__"))
+    return frame.drop([f"__held_{n}" for n in IDENTIFIERS])
+
+
+def split_changes(
+    matched: pl.DataFrame, stored: pl.DataFrame, present: list[str]
+) -> tuple[pl.DataFrame, int]:
+    """The matched rows whose values differ from the stored record (as whole new records),
+    and the number that are unchanged. An import never erases an identifier."""
+    stored = stored.rename({name: f"{name}__stored" for name in stored.columns if name != "id"})
+    both = matched.join(stored, left_on="__child__", right_on="id", how="left")
+    values = [
+        pl.coalesce(name, f"{name}__stored").alias(name) if name in IDENTIFIERS else pl.col(name)
+        for name in present
+    ]
+    both = both.with_columns(values)
+    differs = pl.any_horizontal(
+        pl.col(name).ne_missing(pl.col(f"{name}__stored")) for name in present
+    )
+    both = both.with_columns(differs.alias("__differs__"))
+    changed = both.filter(pl.col("__differs__"))
+    record = [pl.col("__child__").alias("id")] + [
+        pl.col(f.attname)
+        if f.attname in present
+        else pl.col(f"{f.attname}__stored").alias(f.attname)
+        for f in bulk.tracked_fields()
+    ]
+    changed = (
+        changed.select(record).with_columns(search_name=search_names(changed))
+        if changed.height
+        else changed.select(record)
+    )
+    return changed, both.height - changed.height
+
+
+def search_names(frame: pl.DataFrame) -> pl.Series:
+    def part(name: str) -> pl.Expr:
+        column = name if name in frame.columns else f"{name}__stored"
+        return pl.col(column).fill_null("")
+
+    parts = [part("paternal_surname"), part("maternal_surname"), part("given_names")]
+    return frame.select(folded(pl.concat_str(parts, separator=" "))).to_series()
+
+
+def create(new: pl.DataFrame, present: list[str], now, user_id, why: str) -> None:
+    if new.height == 0:
+        return
+    fields = bulk.tracked_fields()
+    defaults = {f.attname: f.get_default() for f in fields if f.attname not in present}
+    record = new.with_columns(
+        pl.Series("id", bulk.reserve_ids(new.height), dtype=pl.Int64),
+        search_name=search_names(new),
+        created_at=pl.lit(now, dtype=pl.Datetime("us", "UTC")),
+        updated_at=pl.lit(now, dtype=pl.Datetime("us", "UTC")),
+    )
+    record = record.with_columns(
+        pl.lit(value).alias(name)
+        for name, value in defaults.items()
+        if name not in {"search_name", "created_at", "updated_at"}
+    ).select("id", *(f.attname for f in fields))
+    write(record, now, user_id, why, kind="+")
+
+
+def apply_changes(changed: pl.DataFrame, now, user_id, why: str) -> None:
+    if changed.height == 0:
+        return
+    record = changed.with_columns(updated_at=pl.lit(now, dtype=pl.Datetime("us", "UTC")))
+    write(record, now, user_id, why, kind="~")
+
+
+def write(record: pl.DataFrame, now, user_id, why: str, kind: str) -> None:
+    columns = [f.attname for f in bulk.tracked_fields()]
+    record = bulk.for_database(record)
+    rows = record.select("id", *columns).iter_rows()
+    if kind == "+":
+        bulk.insert(Child._meta.db_table, ["id", *columns], rows)
+    else:
+        bulk.update(Child._meta.db_table, columns, rows)
+    history = bulk.history_fields()
+    bulk.write_history(record.select("id", *history).iter_rows(), history, kind, now, user_id, why)
+
+
+def quarantined(frame: pl.DataFrame, rejected: pl.DataFrame) -> list[tuple[int, list[str]]]:
+    """(row index, reasons) of every row not stored, in file order."""
+    invalid = frame.filter(pl.col(REASON) != "").select("__index__", REASON)
+    conflicts = rejected.select("__index__", pl.col("__conflict__").alias(REASON))
+    both = pl.concat([invalid, conflicts]).sort("__index__")
+    return [(index, text.split(REASONS_SEPARATOR)) for index, text in both.iter_rows()]
 
 
 def frame_of_quarantine(run: ImportRun) -> pl.DataFrame:
@@ -236,3 +369,6 @@ def frame_of_quarantine(run: ImportRun) -> pl.DataFrame:
         },
         schema={"line": pl.Int64, "reasons": pl.String, "raw": pl.String},
     )
+
+
+__all__ = ["frame_of_quarantine", "import_padron", "reason"]

@@ -23,11 +23,12 @@ class UnreadableFile(ValueError):
 
 @dataclass
 class Table:
-    """Columns of text by Crecer's column names, plus the line and raw values of every row."""
+    """Columns of text by Crecer's column names, plus the line and cells of every row."""
 
     columns: dict[str, list[str]]
     lines: list[int]
-    raw: list[dict[str, str]]
+    header: list[str]
+    cells: list[list[str]]
     problems: list[str | None]
     encoding: str = ""
     delimiter: str = ""
@@ -35,6 +36,15 @@ class Table:
 
     def __len__(self) -> int:
         return len(self.lines)
+
+    def raw(self, index: int) -> dict[str, str]:
+        """Row ``index`` as it was in the file: header -> cell (extra cells kept too)."""
+        cells = self.cells[index]
+        titles = [title or f"column {i + 1}" for i, title in enumerate(self.header)]
+        row = dict(zip(titles, cells, strict=False))
+        if len(cells) > len(titles):
+            row["(extra)"] = ";".join(cells[len(titles) :])
+        return row
 
 
 def read_table(path: Path) -> Table:
@@ -126,30 +136,18 @@ def _table(
     for index, name in enumerate(names):
         if name:
             first_index.setdefault(name, index)  # a repeated header: the first one counts
-    known = [(index, name) for name, index in first_index.items()]
-    columns: dict[str, list[str]] = {name: [] for _index, name in known}
-    table = Table(
-        columns,
-        [],
-        [],
-        [],
-        encoding,
-        delimiter,
-        unknown_headers=[title for title, name in zip(header, names, strict=True) if not name],
-    )
     width = len(header)
-    for line, cells in rows:
-        table.lines.append(line)
-        table.raw.append(
-            {
-                title or f"column {i + 1}": cell
-                for i, (title, cell) in enumerate(zip(header, cells, strict=False))
-            }
-            | ({"(extra)": ";".join(cells[width:])} if len(cells) > width else {})
-        )
-        table.problems.append(
-            reason("field_count", len(cells), width) if len(cells) != width else None
-        )
-        for index, name in known:
-            columns[name].append(cells[index].strip() if index < len(cells) else "")
-    return table
+    lines = [line for line, _cells in rows]
+    cells = [row_cells for _line, row_cells in rows]
+    problems = [
+        reason("field_count", len(row), width) if len(row) != width else None for row in cells
+    ]
+    # Short rows are padded so that every column has a value for every row.
+    padded = [row if len(row) >= width else row + [""] * (width - len(row)) for row in cells]
+    by_position = list(zip(*padded, strict=False)) if padded else [() for _ in header]
+    columns = {
+        name: list(by_position[index]) if padded else []  # validation strips the cells
+        for name, index in first_index.items()
+    }
+    unknown = [title for title, name in zip(header, names, strict=True) if not name]
+    return Table(columns, lines, header, cells, problems, encoding, delimiter, unknown)

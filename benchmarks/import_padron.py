@@ -1,0 +1,161 @@
+"""Benchmark: importing a 1,000,000-row padrón file, on SQLite and on PostgreSQL.
+
+Run by hand (not a test):  python benchmarks/import_padron.py [--rows 1000000] [--postgres URL]
+
+For each database, in one run and on the same generated file (~3 % bad rows):
+  raw      a bulk load of the same rows without any validation into a table of text columns
+           (executemany on SQLite, COPY on PostgreSQL): the limit;
+  import   `import_padron` on an empty registry (validation, matching, history, quarantine);
+  reimport the same file again (everything unchanged).
+Each step runs in its own process (fresh database) and reports seconds and peak memory (RSS).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+TODAY = date(2026, 11, 28)
+
+
+def step(kind: str, file: str, database_url: str, data_dir: str) -> dict:
+    """Run one measured step in this process (called through a subprocess)."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "crecer.settings"
+    os.environ["CRECER_DATABASE_URL"] = database_url
+    os.environ["CRECER_DATA_DIR"] = data_dir
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if kind == "setup":
+        call_command("migrate", verbosity=0)
+        from crecer.territory.models import District
+
+        ubigeos = list(District.objects.values_list("ubigeo", flat=True))
+        return {"ubigeos": ubigeos}
+    started = time.perf_counter()
+    if kind == "raw":
+        with open(file, encoding="utf-8", newline="") as handle:
+            reader = csv.reader(handle, delimiter=";")
+            header = next(reader)
+            columns = ", ".join(f"c{i} text" for i in range(len(header)))
+            names = ", ".join(f"c{i}" for i in range(len(header)))
+            with connection.cursor() as cursor:
+                cursor.execute("DROP TABLE IF EXISTS bench_raw")
+                cursor.execute(f"CREATE TABLE bench_raw ({columns})")
+                if connection.vendor == "postgresql":
+                    with cursor.cursor.copy(f"COPY bench_raw ({names}) FROM STDIN") as copy:
+                        for row in reader:
+                            copy.write_row(row)
+                else:
+                    marks = ", ".join("?" * len(header))
+                    cursor.cursor.executemany(f"INSERT INTO bench_raw VALUES ({marks})", reader)
+            connection.commit() if not connection.get_autocommit() else None
+        result = {}
+    else:
+        from crecer.registry.importer import import_padron
+
+        run = import_padron(Path(file), today=TODAY)
+        result = {
+            "created": run.created,
+            "unchanged": run.unchanged,
+            "quarantined": run.quarantined,
+            "rows": run.rows_read,
+        }
+    result["seconds"] = round(time.perf_counter() - started, 2)
+    result["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
+    return result
+
+
+def measured(kind: str, file: Path, url: str, data_dir: Path) -> dict:
+    output = subprocess.run(
+        [
+            sys.executable,
+            __file__,
+            "--step",
+            kind,
+            "--file",
+            str(file),
+            "--url",
+            url,
+            "--data-dir",
+            str(data_dir),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def reset_postgres(url: str) -> str:
+    """A fresh database `crecer_bench` on the server of ``url``."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as db:
+        db.execute("DROP DATABASE IF EXISTS crecer_bench")
+        db.execute("CREATE DATABASE crecer_bench")
+    return url.rsplit("/", 1)[0] + "/crecer_bench"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--postgres", default="postgresql://postgres@127.0.0.1:5432/test")
+    parser.add_argument("--step")
+    parser.add_argument("--file")
+    parser.add_argument("--url")
+    parser.add_argument("--data-dir")
+    args = parser.parse_args()
+    if args.step:
+        print(json.dumps(step(args.step, args.file, args.url, args.data_dir)))
+        return
+    sys.path.insert(0, str(HERE))
+    import padron_file
+
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        databases = {"sqlite": lambda: f"sqlite:///{work / 'bench.sqlite3'}"}
+        if args.postgres:
+            databases["postgresql"] = lambda: reset_postgres(args.postgres)
+        file = work / "padron.csv"
+        for name, fresh in databases.items():
+            if name == "sqlite":
+                (work / "bench.sqlite3").unlink(missing_ok=True)
+            url = fresh()
+            ubigeos = measured("setup", file, url, work)["ubigeos"]
+            if not file.exists():
+                started = time.perf_counter()
+                padron_file.write(file, args.rows, ubigeos, today=TODAY)
+                size = file.stat().st_size / 1e6
+                print(
+                    f"file: {args.rows:,} rows, {size:.0f} MB, "
+                    f"written in {time.perf_counter() - started:.1f} s"
+                )
+            raw = measured("raw", file, url, work)
+            first = measured("import", file, url, work)
+            again = measured("reimport", file, url, work)
+            print(
+                f"{name}: raw load {raw['seconds']} s ({raw['peak_mb']} MB) | "
+                f"import {first['seconds']} s ({first['peak_mb']} MB; {first['created']:,} "
+                f"created, {first['quarantined']:,} quarantined) = "
+                f"{first['seconds'] / raw['seconds']:.1f}x raw | re-import "
+                f"{again['seconds']} s ({again['peak_mb']} MB; {again['unchanged']:,} "
+                f"unchanged) = {again['seconds'] / first['seconds']:.2f}x the first import"
+            )
+
+
+if __name__ == "__main__":
+    main()
