@@ -1,14 +1,13 @@
 """Bulk writes of child records and their history rows, bypassing per-object ORM work.
 
-PostgreSQL gets ``COPY … FROM STDIN``; SQLite gets ``executemany`` inside the import's
-transaction (SQLite's fastest path). Rows are tuples in the column order given. History rows
-are written exactly as django-simple-history writes them (one per created or changed record,
-with the user, the time and the reason), so the child's page and ``diff_against`` read them.
+PostgreSQL gets ``COPY … FROM STDIN`` in CSV (written by Polars); SQLite gets ``executemany``
+inside the import's transaction (SQLite's fastest path). History rows are written exactly as
+django-simple-history writes them (one per created or changed record, with the user, the time
+and the reason), so the child's page and ``diff_against`` read them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 import polars as pl
@@ -47,58 +46,66 @@ def reserve_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def insert(table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            with cursor.cursor.copy(f"COPY {table} ({quoted}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(row)
-            return
-        marks = ", ".join("?" for _ in columns)
-        sql = f"INSERT INTO {table} ({quoted}) VALUES ({marks})"
-        cursor.cursor.executemany(sql, rows)  # the raw sqlite3 cursor: no per-value rewriting
+def _names(frame: pl.DataFrame) -> str:
+    return ", ".join(connection.ops.quote_name(name) for name in frame.columns)
 
 
-def update(table: str, columns: Sequence[str], rows: Iterable[tuple]) -> None:
-    """Rows are (id, *values in ``columns`` order)."""
-    assignments = ", ".join(f"{connection.ops.quote_name(c)} = %s" for c in columns)
-    sql = f"UPDATE {table} SET {assignments} WHERE id = %s"
-    with connection.cursor() as cursor:
-        values = ((*row[1:], row[0]) for row in rows)
-        if connection.vendor == "sqlite":
-            cursor.cursor.executemany(sql.replace("%s", "?"), values)
-        else:
-            cursor.executemany(sql, list(values))
+def _copy_csv(cursor: Any, table: str, frame: pl.DataFrame) -> None:
+    """COPY a frame into a PostgreSQL table. In CSV, an unquoted empty field is NULL and ""
+    is the empty string, which is how Polars writes them."""
+    data = frame.write_csv(include_header=False, quote_style="necessary")
+    with cursor.cursor.copy(f"COPY {table} ({_names(frame)}) FROM STDIN WITH (FORMAT csv)") as copy:
+        copy.write(data.encode("utf-8"))
 
 
-def for_database(frame: pl.DataFrame) -> pl.DataFrame:
-    """Columns as the database driver takes them. SQLite stores dates as ISO text and
-    datetimes as naive UTC text (as Django does); PostgreSQL takes the typed values."""
-    if connection.vendor != "sqlite":
-        return frame
+def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
+    """Dates as ISO text and datetimes as naive UTC text, as Django stores them in SQLite."""
     return frame.with_columns(
         pl.col(pl.Date).dt.strftime("%Y-%m-%d"),
         pl.col(pl.Datetime).dt.convert_time_zone("UTC").dt.strftime("%Y-%m-%d %H:%M:%S.%6f"),
     )
 
 
+def insert(table: str, frame: pl.DataFrame) -> None:
+    """Insert every row of ``frame`` (columns named like the table's)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            _copy_csv(cursor, table, frame)
+            return
+        marks = ", ".join("?" for _ in frame.columns)
+        sql = f"INSERT INTO {table} ({_names(frame)}) VALUES ({marks})"
+        cursor.cursor.executemany(sql, _for_sqlite(frame).iter_rows())  # raw sqlite3 cursor
+
+
+def update(table: str, frame: pl.DataFrame) -> None:
+    """Update rows by ``id`` with the other columns of ``frame``."""
+    columns = [name for name in frame.columns if name != "id"]
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"CREATE TEMPORARY TABLE crecer_update (LIKE {table}) ON COMMIT DROP")
+            _copy_csv(cursor, "crecer_update", frame)
+            assignments = ", ".join(f"{quote(c)} = u.{quote(c)}" for c in columns)
+            cursor.execute(
+                f"UPDATE {table} t SET {assignments} FROM crecer_update u WHERE t.id = u.id"
+            )
+            cursor.execute("DROP TABLE crecer_update")
+            return
+        assignments = ", ".join(f"{quote(c)} = ?" for c in columns)
+        sql = f"UPDATE {table} SET {assignments} WHERE id = ?"
+        cursor.cursor.executemany(sql, _for_sqlite(frame.select(*columns, "id")).iter_rows())
+
+
 def write_history(
-    rows: Iterable[tuple],
-    columns: Sequence[str],
-    kind: str,
-    when: Any,
-    user_id: int | None,
-    reason: str,
+    records: pl.DataFrame, kind: str, when: Any, user_id: int | None, reason: str
 ) -> None:
-    """History rows for records written in bulk: ``rows`` are (id, *values in ``columns``)."""
+    """History rows for records written in bulk (``records`` has ``id`` and the tracked
+    columns)."""
     model = Child.history.model
-    extra = ("history_date", "history_change_reason", "history_type", "history_user_id")
-    if connection.vendor == "sqlite":
-        when = connection.ops.adapt_datetimefield_value(when)
-    stamp = (when, reason, kind, user_id)
-    insert(
-        model._meta.db_table,
-        ["id", *columns, *extra],
-        ((*row, *stamp) for row in rows),
+    rows = records.select("id", *history_fields()).with_columns(
+        pl.lit(when, dtype=pl.Datetime("us", "UTC")).alias("history_date"),
+        pl.lit(reason, dtype=pl.String).alias("history_change_reason"),
+        pl.lit(kind, dtype=pl.String).alias("history_type"),
+        pl.lit(user_id, dtype=pl.Int64).alias("history_user_id"),
     )
+    insert(model._meta.db_table, rows)

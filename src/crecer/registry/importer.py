@@ -340,14 +340,12 @@ def apply_changes(changed: pl.DataFrame, now, user_id, why: str) -> None:
 
 def write(record: pl.DataFrame, now, user_id, why: str, kind: str) -> None:
     columns = [f.attname for f in bulk.tracked_fields()]
-    record = bulk.for_database(record)
-    rows = record.select("id", *columns).iter_rows()
+    record = record.select("id", *columns)
     if kind == "+":
-        bulk.insert(Child._meta.db_table, ["id", *columns], rows)
+        bulk.insert(Child._meta.db_table, record)
     else:
-        bulk.update(Child._meta.db_table, columns, rows)
-    history = bulk.history_fields()
-    bulk.write_history(record.select("id", *history).iter_rows(), history, kind, now, user_id, why)
+        bulk.update(Child._meta.db_table, record)
+    bulk.write_history(record, kind, now, user_id, why)
 
 
 def quarantined(frame: pl.DataFrame, rejected: pl.DataFrame) -> list[tuple[int, list[str]]]:
