@@ -218,3 +218,36 @@ def test_reasons_are_stored_as_codes_and_shown_in_spanish(tmp_path):
             "sexo 'X' no es 1 (masculino) ni 2 (femenino)",
             "ubigeo desconocido 999999",
         ]
+
+
+def test_chunks_give_the_same_result_as_one_pass(tmp_path, monkeypatch):
+    """A file is processed a few rows at a time (bounded memory); duplicates and repeated
+    updates across chunks are caught as within one."""
+    existing = Child.objects.create(
+        dni="70000001",
+        cnv="1000999999",
+        given_names="ANA",
+        paternal_surname="MAMANI",
+        sex="2",
+        birth_date=date(2023, 1, 1),
+        district_id="050403",
+    )
+    rows = [
+        child_row(),  # 2: new
+        child_row(dni="71234599", cnv="1000999998"),  # 3: new
+        child_row(dni="70000001", cnv="", address="Av. Nueva 9"),  # 4: updates ANA
+        child_row(cnv="1000000001"),  # 5: same DNI as line 2 (another chunk)
+        child_row(dni="", cnv="1000999999", address="Otra 1"),  # 6: ANA again, by CNV
+        child_row(dni="71234598", cnv="", ubigeo="999999"),  # 7: unknown ubigeo
+    ]
+    path = write_padron(tmp_path / "padron.csv", rows)
+    monkeypatch.setattr("crecer.registry.reading.CHUNK_ROWS", 2)
+    run = run_import(path)
+    assert (run.rows_read, run.created, run.updated, run.quarantined) == (6, 2, 1, 3)
+    assert reasons_by_line(run) == {
+        5: ["duplicate inside the file: same DNI as line 2"],
+        6: [f"another row of this file (line 4) already updates child #{existing.pk}"],
+        7: ["unknown ubigeo 999999"],
+    }
+    existing.refresh_from_db()
+    assert existing.address == "Av. Nueva 9"

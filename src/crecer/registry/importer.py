@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -19,9 +21,17 @@ from crecer.registry import bulk
 from crecer.registry.columns import IDENTIFIERS
 from crecer.registry.identifiers import fold
 from crecer.registry.models import Child, ImportRun, QuarantinedRow
-from crecer.registry.reading import Table, read_table
+from crecer.registry.reading import Table, read_chunks
 from crecer.registry.reasons import SEPARATOR, describe, reason
-from crecer.registry.validation import REASON, REASONS_SEPARATOR, Territory, folded, validate
+from crecer.registry.validation import (
+    EMPTY_SEEN,
+    REASON,
+    REASONS_SEPARATOR,
+    Territory,
+    folded,
+    mark_earlier_duplicates,
+    validate,
+)
 from crecer.territory.models import District, PopulatedCenter
 
 Progress = Callable[[str, int, int], None]
@@ -29,61 +39,95 @@ BATCH = 1000
 FETCH_ALL_ABOVE = 20_000  # rows in a file above which all identifiers are read at once
 
 
+@dataclass
+class ImportState:
+    """What the import carries from one chunk of the file to the next."""
+
+    ubigeos: frozenset[str]
+    seen: pl.DataFrame = field(default_factory=lambda: EMPTY_SEEN)
+    updated: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema={"__child__": pl.Int64, "__first__": pl.Int64})
+    )
+    all_identifiers: pl.DataFrame | None = None
+    rows_read: int = 0
+    created: int = 0
+    updated_count: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+
+
 def import_padron(
     path: Path, *, user: Any = None, today: date | None = None, progress: Progress | None = None
 ) -> ImportRun:
     """Import a padrón CSV/XLSX file; return the run with its counts and quarantined rows.
 
-    Raises :class:`~crecer.registry.reading.UnreadableFile` when the file as a whole cannot be
-    read (then nothing is stored).
+    The file is processed in chunks of ``CHUNK_ROWS`` rows, in one transaction: memory stays
+    bounded and a failure stores nothing. Raises
+    :class:`~crecer.registry.reading.UnreadableFile` when the file as a whole cannot be read.
     """
     report = progress or (lambda stage, done, total: None)
-    today = today or timezone.localdate()
-    table = read_table(path)
-    report("read", len(table), len(table))
-    frame = validate(table, territory_for(table), today).with_row_index("__index__")
-    report("validated", len(table), len(table))
-    present = [f.attname for f in bulk.tracked_fields() if _in_file(f, table)]
+    chunks = read_chunks(path)
+    first = next(chunks)  # reads the header: an unreadable file stops here
+    state = ImportState(ubigeos=frozenset(District.objects.values_list("ubigeo", flat=True)))
+    context = {
+        "today": today or timezone.localdate(),
+        "now": timezone.now(),
+        "user_id": getattr(user, "pk", None),
+        "why": f"import {path.name}",
+    }
     with transaction.atomic():
-        candidates = to_model_columns(frame.filter(pl.col(REASON) == ""), present)
-        candidates = match(candidates)
-        stored = stored_frame(candidates["__child__"].drop_nulls().unique().to_list())
-        candidates = with_conflicts(candidates, stored)
-        rejected = candidates.filter(pl.col("__conflict__").is_not_null())
-        accepted = candidates.filter(pl.col("__conflict__").is_null())
-        new = accepted.filter(pl.col("__child__").is_null())
-        changed, unchanged = split_changes(
-            accepted.filter(pl.col("__child__").is_not_null()), stored, present
-        )
-        now = timezone.now()
-        user_id = getattr(user, "pk", None)
-        why = f"import {path.name}"
-        create(new, present, now, user_id, why)
-        report("created", new.height, new.height)
-        apply_changes(changed, now, user_id, why)
-        report("updated", changed.height, changed.height)
-        quarantine = quarantined(frame, rejected)
         run = ImportRun.objects.create(
             file_name=path.name,
             sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-            user=user if user_id else None,
-            encoding=table.encoding,
-            delimiter=table.delimiter,
-            rows_read=len(table),
-            created=new.height,
-            updated=changed.height,
-            unchanged=unchanged,
-            quarantined=len(quarantine),
+            user=user if context["user_id"] else None,
+            encoding=first.encoding,
+            delimiter=first.delimiter,
         )
-        QuarantinedRow.objects.bulk_create(
-            (
-                QuarantinedRow(run=run, line=table.lines[i], raw=table.raw(i), reasons=reasons)
-                for i, reasons in quarantine
-            ),
-            batch_size=BATCH,
-        )
+        for table in chain([first], chunks):
+            import_chunk(table, run, state, context)
+            report("rows", state.rows_read, 0)  # the total is unknown until the end
+        run.rows_read = state.rows_read
+        run.created = state.created
+        run.updated = state.updated_count
+        run.unchanged = state.unchanged
+        run.quarantined = state.quarantined
+        run.save()
     assert run.adds_up, "every row read must be stored or quarantined"
     return run
+
+
+def import_chunk(table: Table, run: ImportRun, state: ImportState, context: dict) -> None:
+    frame = validate(table, territory_for(table, state.ubigeos), context["today"])
+    frame, state.seen = mark_earlier_duplicates(frame, state.seen)
+    frame = frame.with_row_index("__index__")
+    present = [f.attname for f in bulk.tracked_fields() if _in_file(f, table)]
+    candidates = to_model_columns(frame.filter(pl.col(REASON) == ""), present)
+    candidates = match(candidates, state)
+    stored = stored_frame(candidates["__child__"].drop_nulls().unique().to_list())
+    candidates = with_conflicts(candidates, stored, state.updated)
+    rejected = candidates.filter(pl.col("__conflict__").is_not_null())
+    accepted = candidates.filter(pl.col("__conflict__").is_null())
+    matched = accepted.filter(pl.col("__child__").is_not_null())
+    state.updated = pl.concat(
+        [state.updated, matched.select("__child__", pl.col("__line__").alias("__first__"))]
+    )
+    new = accepted.filter(pl.col("__child__").is_null())
+    changed, unchanged = split_changes(matched, stored, present)
+    create(new, present, context["now"], context["user_id"], context["why"])
+    apply_changes(changed, context["now"], context["user_id"], context["why"])
+    quarantine = quarantined(frame, rejected)
+    QuarantinedRow.objects.bulk_create(
+        (
+            QuarantinedRow(run=run, line=table.lines[i], raw=table.raw(i), reasons=reasons)
+            for i, reasons in quarantine
+        ),
+        batch_size=BATCH,
+    )
+    state.rows_read += len(table)
+    state.created += new.height
+    state.updated_count += changed.height
+    state.unchanged += unchanged
+    state.quarantined += len(quarantine)
 
 
 def _in_file(field: models.Field, table: Table) -> bool:
@@ -94,8 +138,7 @@ def _in_file(field: models.Field, table: Table) -> bool:
     return field.attname in table.columns
 
 
-def territory_for(table: Table) -> Territory:
-    ubigeos = frozenset(District.objects.values_list("ubigeo", flat=True))
+def territory_for(table: Table, ubigeos: frozenset[str]) -> Territory:
     codes = table.columns.get("populated_center_code", [])
     wanted = {code.strip().zfill(10) for code in codes if code.strip()}
     centers = PopulatedCenter.objects.filter(district_id__in={code[:6] for code in wanted})
@@ -143,13 +186,21 @@ def center_ids(frame: pl.DataFrame) -> pl.Series:
     return lookup.select(pl.coalesce("populated_center_code", "__code")).to_series()
 
 
-def existing_identifiers(frame: pl.DataFrame) -> pl.DataFrame:
-    """(id, dni, cui, cnv, padron_code) of the children that hold an identifier of the file."""
+def existing_identifiers(frame: pl.DataFrame, state: ImportState) -> pl.DataFrame:
+    """(id, dni, cui, cnv, padron_code) of the children that hold an identifier of the file.
+
+    A large chunk reads every child's identifiers once (kept for the next chunks: a child
+    created by an earlier chunk can only match a duplicate row, quarantined before matching).
+    """
     columns = ["id", *IDENTIFIERS]
     schema = {name: (pl.Int64 if name == "id" else pl.String) for name in columns}
+    if state.all_identifiers is not None:
+        return state.all_identifiers
     rows: list[tuple] = []
     if frame.height > FETCH_ALL_ABOVE:
         rows = list(Child.objects.values_list(*columns))
+        state.all_identifiers = pl.DataFrame(rows, schema=schema, orient="row").unique("id")
+        return state.all_identifiers
     else:
         for name in IDENTIFIERS:
             values = frame[name].drop_nulls().unique().to_list()
@@ -159,10 +210,10 @@ def existing_identifiers(frame: pl.DataFrame) -> pl.DataFrame:
     return pl.DataFrame(rows, schema=schema, orient="row").unique("id")
 
 
-def match(frame: pl.DataFrame) -> pl.DataFrame:
+def match(frame: pl.DataFrame, state: ImportState) -> pl.DataFrame:
     """Add ``__child__`` (the id the row's identifiers point at) and ``__ids__`` (every id
     they point at: more than one is a conflict)."""
-    existing = existing_identifiers(frame)
+    existing = existing_identifiers(frame, state)
     for name in IDENTIFIERS:
         ids = existing.select(pl.col(name), pl.col("id").alias(f"__id_{name}")).drop_nulls()
         frame = frame.join(ids, on=name, how="left", nulls_equal=False)
@@ -219,9 +270,12 @@ def polars_type(field: models.Field) -> pl.DataType:
     return pl.String()
 
 
-def with_conflicts(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+def with_conflicts(
+    frame: pl.DataFrame, stored: pl.DataFrame, earlier: pl.DataFrame
+) -> pl.DataFrame:
     """``__conflict__``: why a row cannot be applied — identifiers of different children, a
-    child holding another number of the same kind, or a child another row already updates."""
+    child holding another number of the same kind, or a child another row (of this chunk or
+    an ``earlier`` one) already updates."""
     held = stored.select(
         pl.col("id").alias("__child__"), *(pl.col(n).alias(f"__held_{n}") for n in IDENTIFIERS)
     )
@@ -255,7 +309,8 @@ def with_conflicts(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
                 )
             )
         )
-    first = pl.col("__line__").first().over("__child__")
+    frame = frame.join(earlier, on="__child__", how="left", nulls_equal=False).sort("__index__")
+    first = pl.coalesce(pl.col("__first__"), pl.col("__line__").first().over("__child__"))
     reasons.append(
         pl.when(pl.col("__child__").is_not_null() & (pl.col("__line__") != first)).then(
             pl.concat_str(
@@ -269,7 +324,7 @@ def with_conflicts(frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
         )
     )
     frame = frame.with_columns(pl.coalesce(reasons).alias("__conflict__"))
-    return frame.drop([f"__held_{n}" for n in IDENTIFIERS])
+    return frame.drop([f"__held_{n}" for n in IDENTIFIERS] + ["__first__"])
 
 
 def split_changes(

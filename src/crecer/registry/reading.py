@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -47,12 +49,39 @@ class Table:
         return row
 
 
+CHUNK_ROWS = 200_000  # rows validated and written at a time: memory stays bounded
+
+
 def read_table(path: Path) -> Table:
+    """The whole file as one table (for small files and tests)."""
+    return next(read_chunks(path, rows=sys.maxsize))
+
+
+def read_chunks(path: Path, rows: int | None = None) -> Iterator[Table]:
+    """The file in tables of at most ``rows`` rows (at least one table, maybe empty).
+
+    The header is checked before the first table is returned: a file that cannot be read
+    raises :class:`UnreadableFile` on the first ``next()``.
+    """
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        header, rows = _xlsx_rows(path)
-        return _table(header, rows, encoding="xlsx", delimiter="")
-    data = path.read_bytes()
-    text, encoding = decode(data)
+        header, body, encoding, delimiter = _open_xlsx(path)
+    else:
+        header, body, encoding, delimiter = _open_csv(path)
+    names = _column_names(header)
+    rows = rows or CHUNK_ROWS
+    batch: list[tuple[int, list[str]]] = []
+    yielded = False
+    for row in body:
+        batch.append(row)
+        if len(batch) >= rows:
+            yield _table(header, names, batch, encoding, delimiter)
+            yielded, batch = True, []
+    if batch or not yielded:
+        yield _table(header, names, batch, encoding, delimiter)
+
+
+def _open_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], str, str]:
+    text, encoding = decode(path.read_bytes())
     # NUL is corruption, and PostgreSQL cannot store it in text: keep a visible mark instead.
     text = text.replace("\x00", "\ufffd")
     delimiter = sniff_delimiter(text)
@@ -60,14 +89,16 @@ def read_table(path: Path) -> Table:
     header = next(reader, None)
     if not header:
         raise UnreadableFile(f"{path.name}: empty file, expected a header line")
-    rows = []
-    previous = reader.line_num
-    for cells in reader:
-        line = previous + 1
+
+    def body() -> Iterator[tuple[int, list[str]]]:
         previous = reader.line_num
-        if any(cell.strip() for cell in cells):
-            rows.append((line, cells))
-    return _table(header, rows, encoding=encoding, delimiter=delimiter)
+        for cells in reader:
+            line = previous + 1
+            previous = reader.line_num
+            if any(cell.strip() for cell in cells):
+                yield line, cells
+
+    return header, body(), encoding, delimiter
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -92,23 +123,24 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _xlsx_rows(path: Path) -> tuple[list[str], list[tuple[int, list[str]]]]:
+def _open_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], str, str]:
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises several kinds for a broken file
         raise UnreadableFile(f"{path.name}: not a readable XLSX file ({error})") from None
-    sheet = workbook.worksheets[0]
-    rows_iter = sheet.iter_rows(values_only=True)
+    rows_iter = workbook.worksheets[0].iter_rows(values_only=True)
     header = [_cell_text(value) for value in next(rows_iter, ())]
-    rows = []
-    for number, values in enumerate(rows_iter, start=2):
-        cells = [_cell_text(value) for value in values]
-        if any(cells):
-            rows.append((number, cells))
-    workbook.close()
-    return header, rows
+
+    def body() -> Iterator[tuple[int, list[str]]]:
+        for number, values in enumerate(rows_iter, start=2):
+            cells = [_cell_text(value) for value in values]
+            if any(cells):
+                yield number, cells
+        workbook.close()
+
+    return header, body(), "xlsx", ""
 
 
 def _cell_text(value: object) -> str:
@@ -123,19 +155,28 @@ def _cell_text(value: object) -> str:
     return str(value).replace("\x00", "\ufffd").strip()
 
 
-def _table(
-    header: list[str], rows: list[tuple[int, list[str]]], encoding: str, delimiter: str
-) -> Table:
-    names = [column_for(title) for title in header]
-    if not any(names):
+def _column_names(header: list[str]) -> dict[str, int]:
+    """Crecer's column name -> position in the header (a repeated header: the first counts)."""
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = column_for(title)
+        if name:
+            positions.setdefault(name, index)
+    if not positions:
         raise UnreadableFile(
             "no known column in the header; expected the padrón export's headers "
             "(e.g. DNI, Fecha de nacimiento, Ubigeo) or Crecer's column names"
         )
-    first_index: dict[str, int] = {}
-    for index, name in enumerate(names):
-        if name:
-            first_index.setdefault(name, index)  # a repeated header: the first one counts
+    return positions
+
+
+def _table(
+    header: list[str],
+    names: dict[str, int],
+    rows: list[tuple[int, list[str]]],
+    encoding: str,
+    delimiter: str,
+) -> Table:
     width = len(header)
     lines = [line for line, _cells in rows]
     cells = [row_cells for _line, row_cells in rows]
@@ -145,9 +186,7 @@ def _table(
     # Short rows are padded so that every column has a value for every row.
     padded = [row if len(row) >= width else row + [""] * (width - len(row)) for row in cells]
     by_position = list(zip(*padded, strict=False)) if padded else [() for _ in header]
-    columns = {
-        name: list(by_position[index]) if padded else []  # validation strips the cells
-        for name, index in first_index.items()
-    }
-    unknown = [title for title, name in zip(header, names, strict=True) if not name]
+    columns = {name: list(by_position[index]) for name, index in names.items()}
+    known = set(names.values())
+    unknown = [title for index, title in enumerate(header) if index not in known]
     return Table(columns, lines, header, cells, problems, encoding, delimiter, unknown)

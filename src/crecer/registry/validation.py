@@ -421,3 +421,47 @@ def _in_file_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
             .alias(REASON)
         )
     return frame
+
+
+def mark_earlier_duplicates(
+    frame: pl.DataFrame, seen: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarantine rows repeating an identifier seen in an earlier chunk of the same file.
+
+    ``seen`` has ``identifier``, ``value`` and ``first_line`` (empty at the first chunk);
+    returns the frame with those reasons added and ``seen`` extended with this chunk's values.
+    """
+    for name in IDENTIFIERS:
+        earlier = seen.filter(pl.col("identifier") == name).select(
+            pl.col("value").alias(name), pl.col("first_line").alias("__earlier__")
+        )
+        frame = frame.join(earlier, on=name, how="left", nulls_equal=False)
+        frame = frame.with_columns(
+            pl.when(pl.col("__earlier__").is_not_null())
+            .then(
+                pl.concat_str(
+                    [
+                        pl.col(REASON).replace("", None),
+                        _reason(pl.lit(True), "duplicate", name.upper(), pl.col("__earlier__")),
+                    ],
+                    separator=REASONS_SEPARATOR,
+                    ignore_nulls=True,
+                )
+            )
+            .otherwise(pl.col(REASON))
+            .alias(REASON)
+        ).drop("__earlier__")
+    firsts = [
+        frame.filter(pl.col(name).is_not_null())
+        .group_by(name)
+        .agg(pl.col("__line__").min().alias("first_line"))
+        .select(pl.lit(name).alias("identifier"), pl.col(name).alias("value"), "first_line")
+        for name in IDENTIFIERS
+    ]
+    seen = pl.concat([seen, *firsts]).unique(["identifier", "value"], keep="first")
+    return frame.sort("__line__"), seen
+
+
+EMPTY_SEEN = pl.DataFrame(
+    schema={"identifier": pl.String, "value": pl.String, "first_line": pl.Int64}
+)

@@ -50,4 +50,4 @@ class Command(BaseCommand):
 
     def progress(self, stage: str, done: int, total: int) -> None:
         if sys.stderr.isatty():
-            self.stderr.write(f"\r{stage:<10} {done:>9,}/{total:,}", ending="")
+            self.stderr.write(f"\r{done:>11,} rows imported", ending="")
