@@ -251,3 +251,36 @@ def test_chunks_give_the_same_result_as_one_pass(tmp_path, monkeypatch):
     }
     existing.refresh_from_db()
     assert existing.address == "Av. Nueva 9"
+
+
+def test_large_file_path_reads_all_identifiers_at_once(tmp_path, monkeypatch):
+    """Above FETCH_ALL_ABOVE rows the importer reads every child's identifiers in one pass
+    (COPY on PostgreSQL); the outcome is the same."""
+    monkeypatch.setattr("crecer.registry.importer.FETCH_ALL_ABOVE", 0)
+    path = write_padron(tmp_path / "p.csv", [child_row(), child_row(dni="71234599", cnv="")])
+    run_import(path)
+    again = run_import(
+        write_padron(
+            tmp_path / "q.csv", [child_row(address="Nueva 1"), child_row(dni="71234599", cnv="")]
+        )
+    )
+    assert (again.created, again.updated, again.unchanged) == (0, 1, 1)
+    assert Child.objects.get(dni="71234567").address == "Nueva 1"
+
+
+def test_large_insert_rebuilds_the_name_index(tmp_path, monkeypatch):
+    """On PostgreSQL a large insert drops the trigram index and builds it again afterwards;
+    the index is there at the end and search still finds misspelt names."""
+    from django.db import connection
+
+    from crecer.registry.search import search_children
+
+    monkeypatch.setattr("crecer.registry.bulk.REBUILD_INDEX_ABOVE", 0)
+    run_import(write_padron(tmp_path / "p.csv", [child_row(), child_row(dni="71234599", cnv="")]))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM pg_indexes WHERE indexname = 'registry_child_search_name_trgm'"
+            )
+            assert cursor.fetchone() is not None
+    assert len(search_children("quipse maria")) == 2

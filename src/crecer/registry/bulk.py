@@ -8,6 +8,7 @@ and the reason), so the child's page and ``diff_against`` read them.
 
 from __future__ import annotations
 
+import io
 from typing import Any
 
 import polars as pl
@@ -46,6 +47,41 @@ def reserve_ids(count: int) -> list[int]:
     return list(range(start, start + count))
 
 
+TRIGRAM_INDEX = "registry_child_search_name_trgm"  # created by migration 0002 on PostgreSQL
+REBUILD_INDEX_ABOVE = 50_000  # new rows above which the trigram index is rebuilt, not updated
+
+
+class trigram_index_suspended:
+    """Drop the PostgreSQL trigram index on names around a large insert and build it again
+    afterwards: building a GIN index once is many times faster than updating it row by row.
+    The import's transaction keeps readers waiting meanwhile, so small imports skip this."""
+
+    def __init__(self, new_rows: int) -> None:
+        self.active = connection.vendor == "postgresql" and new_rows > REBUILD_INDEX_ABOVE
+        self.existed = False
+
+    def __enter__(self) -> None:
+        if not self.active:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX])
+            self.existed = cursor.fetchone() is not None
+            if self.existed:
+                cursor.execute(f"DROP INDEX {TRIGRAM_INDEX}")
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.active and self.existed and exc_info[0] is None:
+            with connection.cursor() as cursor:
+                # Check the deferred foreign keys now: PostgreSQL builds no index on a table
+                # with pending trigger events.
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute(
+                    f"CREATE INDEX {TRIGRAM_INDEX} ON {Child._meta.db_table} "
+                    "USING gin (search_name gin_trgm_ops)"
+                )
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def _names(frame: pl.DataFrame) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in frame.columns)
 
@@ -56,6 +92,28 @@ def _copy_csv(cursor: Any, table: str, frame: pl.DataFrame) -> None:
     data = frame.write_csv(include_header=False, quote_style="necessary")
     with cursor.cursor.copy(f"COPY {table} ({_names(frame)}) FROM STDIN WITH (FORMAT csv)") as copy:
         copy.write(data.encode("utf-8"))
+
+
+def copy_out(table: str, columns: list[str], ids: list[int] | None = None) -> pl.DataFrame:
+    """Rows of a PostgreSQL table as text columns, read with ``COPY … TO STDOUT`` (all rows,
+    or those whose id is in ``ids``). Timestamps come in UTC; booleans as t/f."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL TIME ZONE 'UTC'")
+        where = " WHERE id = ANY(%s)" if ids is not None else ""
+        sql = f"COPY (SELECT {', '.join(map(connection.ops.quote_name, columns))} FROM {table}{where}) TO STDOUT WITH (FORMAT csv)"  # noqa: E501
+        with cursor.cursor.copy(sql, [ids] if ids is not None else None) as copy:
+            data = b"".join(bytes(block) for block in copy)
+    return (
+        pl.read_csv(
+            io.BytesIO(data),
+            has_header=False,
+            new_columns=columns,
+            infer_schema=False,
+            schema_overrides=dict.fromkeys(columns, pl.String),
+        )
+        if data
+        else pl.DataFrame(schema=dict.fromkeys(columns, pl.String))
+    )
 
 
 def _for_sqlite(frame: pl.DataFrame) -> pl.DataFrame:
