@@ -107,6 +107,9 @@ def test_latin1_semicolons_and_spanish_dates(tmp_path):
     assert child.search_name == "NAHUI HUAMAN JOSE ANGEL"
     assert child.program_list == ["4"]
     assert child.found is True
+    # The file gives the mother's number without its type: a number alone is a DNI.
+    assert (child.mother_document_type, child.mother_document_number) == ("DNI", "41234567")
+    assert child.mother_name == "ROSA"
 
 
 def test_utf8_bom_commas_and_iso_dates(tmp_path):

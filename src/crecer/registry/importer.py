@@ -136,6 +136,10 @@ def _in_file(field: models.Field, table: Table) -> bool:
         return True  # ubigeo is mandatory
     if field.attname == "populated_center_id":
         return bool({"populated_center_code", "populated_center_name"} & set(table.columns))
+    if field.attname in {"mother_document_type", "head_document_type"}:
+        # A document number without its type is a DNI (validation fills the type).
+        number = field.attname.replace("_type", "_number")
+        return field.attname in table.columns or number in table.columns
     return field.attname in table.columns
 
 

@@ -173,6 +173,13 @@ class Child(models.Model):
         return f"{surnames}, {self.given_names}" if self.given_names else surnames
 
     @property
+    def mother_name(self) -> str:
+        surnames = " ".join(
+            part for part in (self.mother_paternal_surname, self.mother_maternal_surname) if part
+        )
+        return ", ".join(part for part in (surnames, self.mother_given_names) if part)
+
+    @property
     def identifier(self) -> str:
         """The number people use for the child: DNI, else CUI, else CNV, else registry code."""
         for label, value in (("DNI", self.dni), ("CUI", self.cui), ("CNV", self.cnv)):
