@@ -4,12 +4,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -48,11 +50,12 @@ def crecer_env(data_dir: Path) -> dict[str, str]:
 
 
 def run_crecer(
-    env: dict[str, str], *args: str, timeout: float = 300
+    env: dict[str, str], *args: str, timeout: float = 300, stdin: str | None = None
 ) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "crecer", *args],
         env=env,
+        input=stdin,
         capture_output=True,
         text=True,
         timeout=timeout,
@@ -82,13 +85,9 @@ class Server:
         self.banner = banner
 
 
-@pytest.fixture(scope="session")
-def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """``crecer migrate`` on an empty SQLite file, then ``crecer serve`` on a free port."""
-    data_dir = tmp_path_factory.mktemp("served")
-    env = crecer_env(data_dir)
-    migrated = run_crecer(env, "migrate", "--no-input")
-    assert migrated.returncode == 0, migrated.stderr
+@contextmanager
+def running_server(env: dict[str, str]) -> Iterator[Server]:
+    """``crecer serve`` on a free port with ``env``, stopped on exit."""
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "crecer", "serve", "--port", str(port)],
@@ -105,3 +104,41 @@ def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def served_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``crecer migrate`` on an empty SQLite file, then ``crecer serve`` on a free port."""
+    env = crecer_env(tmp_path_factory.mktemp("served"))
+    migrated = run_crecer(env, "migrate", "--no-input")
+    assert migrated.returncode == 0, migrated.stderr
+    with running_server(env) as server:
+        yield server
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download)."""
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("CI"):
+            pytest.fail("Chromium is missing: .ci/run installs Debian's chromium package")
+        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield launched
+        launched.close()
