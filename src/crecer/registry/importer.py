@@ -84,7 +84,7 @@ def import_padron(
             delimiter=first.delimiter,
         )
         for table in chain([first], chunks):
-            import_chunk(table, run, state, context)
+            import_chunk(table, run, state, context, report)
             report("rows", state.rows_read, 0)  # the total is unknown until the end
         run.rows_read = state.rows_read
         run.created = state.created
@@ -96,7 +96,11 @@ def import_padron(
     return run
 
 
-def import_chunk(table: Table, run: ImportRun, state: ImportState, context: dict) -> None:
+def import_chunk(
+    table: Table, run: ImportRun, state: ImportState, context: dict, report: Progress
+) -> None:
+    """Validate, match and write one chunk; ``report`` hears each stage's end (for timing)."""
+    report("read", len(table), 0)
     frame = validate(table, territory_for(table, state.ubigeos), context["today"])
     frame, state.seen = mark_earlier_duplicates(frame, state.seen)
     frame = frame.with_row_index("__index__")
@@ -113,9 +117,11 @@ def import_chunk(table: Table, run: ImportRun, state: ImportState, context: dict
     )
     new = accepted.filter(pl.col("__child__").is_null())
     changed, unchanged = split_changes(matched, stored, present)
+    report("compared", len(table), 0)
     with bulk.trigram_index_suspended(new.height):
         create(new, present, context["now"], context["user_id"], context["why"])
     apply_changes(changed, context["now"], context["user_id"], context["why"])
+    report("written", len(table), 0)
     quarantine = quarantined(frame, rejected)
     QuarantinedRow.objects.bulk_create(
         (

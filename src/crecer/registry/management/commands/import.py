@@ -49,5 +49,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Quarantined rows written to {report}")
 
     def progress(self, stage: str, done: int, total: int) -> None:
-        if sys.stderr.isatty():
+        if stage == "rows" and sys.stderr.isatty():
             self.stderr.write(f"\r{done:>11,} rows imported", ending="")
