@@ -22,7 +22,7 @@ from crecer.registry.columns import IDENTIFIERS
 from crecer.registry.identifiers import fold
 from crecer.registry.models import Child, ImportRun, QuarantinedRow
 from crecer.registry.reading import Table, read_chunks
-from crecer.registry.reasons import SEPARATOR, describe, reason
+from crecer.registry.reasons import SEPARATOR, describe
 from crecer.registry.validation import (
     EMPTY_SEEN,
     REASON,
@@ -455,4 +455,4 @@ def frame_of_quarantine(run: ImportRun) -> pl.DataFrame:
     )
 
 
-__all__ = ["frame_of_quarantine", "import_padron", "reason"]
+__all__ = ["frame_of_quarantine", "import_padron"]
