@@ -19,17 +19,17 @@ from django.utils import timezone
 
 from crecer.registry import bulk
 from crecer.registry.columns import IDENTIFIERS
-from crecer.registry.identifiers import fold
 from crecer.registry.models import Child, ImportRun, QuarantinedRow
 from crecer.registry.reading import Table, read_chunks
-from crecer.registry.reasons import SEPARATOR, describe
+from crecer.registry.reasons import describe
 from crecer.registry.validation import (
     EMPTY_SEEN,
     REASON,
     REASONS_SEPARATOR,
     Territory,
     folded,
-    mark_earlier_duplicates,
+    mark_duplicates,
+    reason_where,
     validate,
 )
 from crecer.territory.models import District, PopulatedCenter
@@ -45,13 +45,13 @@ class ImportState:
 
     ubigeos: frozenset[str]
     seen: pl.DataFrame = field(default_factory=lambda: EMPTY_SEEN)
-    updated: pl.DataFrame = field(
+    updated_children: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema={"__child__": pl.Int64, "__first__": pl.Int64})
     )
     all_identifiers: pl.DataFrame | None = None
     rows_read: int = 0
     created: int = 0
-    updated_count: int = 0
+    updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
 
@@ -88,7 +88,7 @@ def import_padron(
             report("rows", state.rows_read, 0)  # the total is unknown until the end
         run.rows_read = state.rows_read
         run.created = state.created
-        run.updated = state.updated_count
+        run.updated = state.updated
         run.unchanged = state.unchanged
         run.quarantined = state.quarantined
         run.save()
@@ -102,18 +102,18 @@ def import_chunk(
     """Validate, match and write one chunk; ``report`` hears each stage's end (for timing)."""
     report("read", len(table), 0)
     frame = validate(table, territory_for(table, state.ubigeos), context["today"])
-    frame, state.seen = mark_earlier_duplicates(frame, state.seen)
+    frame, state.seen = mark_duplicates(frame, state.seen)
     frame = frame.with_row_index("__index__")
     present = [f.attname for f in bulk.tracked_fields() if _in_file(f, table)]
     candidates = to_model_columns(frame.filter(pl.col(REASON) == ""), present)
     candidates = match(candidates, state)
     stored = stored_frame(candidates["__child__"].drop_nulls().unique().to_list())
-    candidates = with_conflicts(candidates, stored, state.updated)
+    candidates = with_conflicts(candidates, stored, state.updated_children)
     rejected = candidates.filter(pl.col("__conflict__").is_not_null())
     accepted = candidates.filter(pl.col("__conflict__").is_null())
     matched = accepted.filter(pl.col("__child__").is_not_null())
-    state.updated = pl.concat(
-        [state.updated, matched.select("__child__", pl.col("__line__").alias("__first__"))]
+    state.updated_children = pl.concat(
+        [state.updated_children, matched.select("__child__", pl.col("__line__").alias("__first__"))]
     )
     new = accepted.filter(pl.col("__child__").is_null())
     changed, unchanged = split_changes(matched, stored, present)
@@ -132,7 +132,7 @@ def import_chunk(
     )
     state.rows_read += len(table)
     state.created += new.height
-    state.updated_count += changed.height
+    state.updated += changed.height
     state.unchanged += unchanged
     state.quarantined += len(quarantine)
 
@@ -179,11 +179,16 @@ def center_ids(frame: pl.DataFrame) -> pl.Series:
     rows = PopulatedCenter.objects.filter(district_id__in=ubigeos).values_list(
         "code", "district_id", "name"
     )
-    names = pl.DataFrame(
-        [(code, district, fold(name)) for code, district, name in rows],
-        schema={"__code": pl.String, "ubigeo": pl.String, "__name": pl.String},
-        orient="row",
-    ).filter(pl.len().over("ubigeo", "__name") == 1)
+    # Both sides folded by the same expression, so that they meet whatever the spelling.
+    names = (
+        pl.DataFrame(
+            list(rows),
+            schema={"__code": pl.String, "ubigeo": pl.String, "__name": pl.String},
+            orient="row",
+        )
+        .with_columns(folded(pl.col("__name")).alias("__name"))
+        .filter(pl.len().over("ubigeo", "__name") == 1)
+    )
     lookup = (
         frame.select(
             "__index__",
@@ -207,22 +212,20 @@ def existing_identifiers(frame: pl.DataFrame, state: ImportState) -> pl.DataFram
     schema = {name: (pl.Int64 if name == "id" else pl.String) for name in columns}
     if state.all_identifiers is not None:
         return state.all_identifiers
-    rows: list[tuple] = []
     if frame.height > FETCH_ALL_ABOVE:
         if connection.vendor == "postgresql":
             found = typed(bulk.copy_out(Child._meta.db_table, columns), schema)
         else:
-            found = pl.DataFrame(
-                list(Child.objects.values_list(*columns)), schema=schema, orient="row"
-            )
+            rows = list(Child.objects.values_list(*columns))
+            found = pl.DataFrame(rows, schema=schema, orient="row")
         state.all_identifiers = found
         return found
-    else:
-        for name in IDENTIFIERS:
-            values = frame[name].drop_nulls().unique().to_list()
-            for start in range(0, len(values), BATCH):
-                lookup = {f"{name}__in": values[start : start + BATCH]}
-                rows += Child.objects.filter(**lookup).values_list(*columns)
+    rows = []
+    for name in IDENTIFIERS:
+        values = frame[name].drop_nulls().unique().to_list()
+        for start in range(0, len(values), BATCH):
+            lookup = {f"{name}__in": values[start : start + BATCH]}
+            rows += Child.objects.filter(**lookup).values_list(*columns)
     return pl.DataFrame(rows, schema=schema, orient="row").unique("id")
 
 
@@ -311,49 +314,26 @@ def with_conflicts(
         pl.col("id").alias("__child__"), *(pl.col(n).alias(f"__held_{n}") for n in IDENTIFIERS)
     )
     frame = frame.join(held, on="__child__", how="left").sort("__index__")
-    several = pl.col("__ids__").list.len() > 1
-    reasons = [
-        pl.when(several).then(
-            pl.lit(f"conflict_children{SEPARATOR}")
-            + pl.col("__ids__")
-            .list.eval(pl.lit("#") + pl.element().cast(pl.String))
-            .list.join(", ")
-        )
-    ]
+    ids = pl.col("__ids__").list.eval(pl.lit("#") + pl.element().cast(pl.String)).list.join(", ")
+    reasons = [reason_where(pl.col("__ids__").list.len() > 1, "conflict_children", ids)]
     for name in IDENTIFIERS:
-        differs = (
-            pl.col(name).is_not_null()
-            & pl.col(f"__held_{name}").is_not_null()
-            & (pl.col(name) != pl.col(f"__held_{name}"))
-        )
+        held_value = pl.col(f"__held_{name}")
+        differs = pl.col(name).is_not_null() & held_value.is_not_null()
+        differs = differs & (pl.col(name) != held_value)
         reasons.append(
-            pl.when(differs).then(
-                pl.concat_str(
-                    [
-                        pl.lit("conflict_identifier"),
-                        pl.col("__child__").cast(pl.String),
-                        pl.lit(name.upper()),
-                        pl.col(f"__held_{name}"),
-                        pl.col(name),
-                    ],
-                    separator=SEPARATOR,
-                )
+            reason_where(
+                differs,
+                "conflict_identifier",
+                pl.col("__child__"),
+                name.upper(),
+                held_value,
+                pl.col(name),
             )
         )
     frame = frame.join(earlier, on="__child__", how="left", nulls_equal=False).sort("__index__")
     first = pl.coalesce(pl.col("__first__"), pl.col("__line__").first().over("__child__"))
-    reasons.append(
-        pl.when(pl.col("__child__").is_not_null() & (pl.col("__line__") != first)).then(
-            pl.concat_str(
-                [
-                    pl.lit("already_updated"),
-                    first.cast(pl.String),
-                    pl.col("__child__").cast(pl.String),
-                ],
-                separator=SEPARATOR,
-            )
-        )
-    )
+    repeated = pl.col("__child__").is_not_null() & (pl.col("__line__") != first)
+    reasons.append(reason_where(repeated, "already_updated", first, pl.col("__child__")))
     frame = frame.with_columns(pl.coalesce(reasons).alias("__conflict__"))
     return frame.drop([f"__held_{n}" for n in IDENTIFIERS] + ["__first__"])
 
@@ -381,11 +361,7 @@ def split_changes(
         else pl.col(f"{f.attname}__stored").alias(f.attname)
         for f in bulk.tracked_fields()
     ]
-    changed = (
-        changed.select(record).with_columns(search_name=search_names(changed))
-        if changed.height
-        else changed.select(record)
-    )
+    changed = changed.select(record).with_columns(search_name=search_names(changed))
     return changed, both.height - changed.height
 
 
@@ -402,18 +378,19 @@ def create(new: pl.DataFrame, present: list[str], now, user_id, why: str) -> Non
     if new.height == 0:
         return
     fields = bulk.tracked_fields()
-    defaults = {f.attname: f.get_default() for f in fields if f.attname not in present}
+    computed = {"search_name", "created_at", "updated_at"}
+    defaults = {
+        f.attname: f.get_default()
+        for f in fields
+        if f.attname not in present and f.attname not in computed
+    }
     record = new.with_columns(
         pl.Series("id", bulk.reserve_ids(new.height), dtype=pl.Int64),
         search_name=search_names(new),
         created_at=pl.lit(now, dtype=pl.Datetime("us", "UTC")),
         updated_at=pl.lit(now, dtype=pl.Datetime("us", "UTC")),
     )
-    record = record.with_columns(
-        pl.lit(value).alias(name)
-        for name, value in defaults.items()
-        if name not in {"search_name", "created_at", "updated_at"}
-    ).select("id", *(f.attname for f in fields))
+    record = record.with_columns(pl.lit(value).alias(name) for name, value in defaults.items())
     write(record, now, user_id, why, kind="+")
 
 

@@ -72,7 +72,8 @@ class Territory:
 
 def validate(table: Table, territory: Territory, today: date) -> pl.DataFrame:
     """The table's rows with cleaned columns, ``__line__`` and ``__reasons__`` (the encoded
-    reasons joined by ``REASONS_SEPARATOR``; empty for rows that can be stored)."""
+    reasons joined by ``REASONS_SEPARATOR``; empty for rows that can be stored). Duplicates
+    across rows are marked by :func:`mark_duplicates`, which sees the whole file."""
     frame = pl.DataFrame(
         {name: pl.Series(values, dtype=pl.String) for name, values in table.columns.items()}
         | {
@@ -92,7 +93,7 @@ def validate(table: Table, territory: Territory, today: date) -> pl.DataFrame:
     frame = frame.with_columns(
         pl.concat_str(reasons, separator=REASONS_SEPARATOR, ignore_nulls=True).alias(REASON)
     )
-    return _in_file_duplicates(frame.drop(reasons))
+    return frame.drop(reasons)
 
 
 def folded(text: pl.Expr) -> pl.Expr:
@@ -121,7 +122,7 @@ def _ensure(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
     return frame.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in missing)
 
 
-def _reason(condition: pl.Expr, code: str, *values: pl.Expr | str | int) -> pl.Expr:
+def reason_where(condition: pl.Expr, code: str, *values: pl.Expr | str | int) -> pl.Expr:
     """The encoded reason (see :mod:`crecer.registry.reasons`) where ``condition`` holds.
     Values are expressions (a column's raw text) or constants."""
     assert code in MESSAGES, code
@@ -152,20 +153,20 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
     )
     low, high = CNV_DIGITS
     checks = [
-        _reason(pl.all_horizontal(pl.col(IDENTIFIERS).is_null()), "no_identifier"),
+        reason_where(pl.all_horizontal(pl.col(IDENTIFIERS).is_null()), "no_identifier"),
     ]
     for name, label in (("dni", "DNI"), ("cui", "CUI")):
         checks.append(
-            _reason(
+            reason_where(
                 pl.col(name).is_not_null() & ~pl.col(name).str.contains(r"^\d{8}$"),
                 "not_8_digits",
                 label,
                 _raw(name),
             )
         )
-        checks.append(_reason(pl.col(name) == "00000000", "all_zeros", label))
+        checks.append(reason_where(pl.col(name) == "00000000", "all_zeros", label))
     checks.append(
-        _reason(
+        reason_where(
             pl.col("cnv").is_not_null() & ~pl.col("cnv").str.contains(rf"^\d{{{low},{high}}}$"),
             "cnv_digits",
             _raw("cnv"),
@@ -183,7 +184,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
             .fill_null(pl.when(pl.col(number).is_not_null()).then(pl.lit("DNI")))
         )
         checks.append(
-            _reason(
+            reason_where(
                 (pl.col(kind) == "DNI")
                 & pl.col(number).is_not_null()
                 & ~pl.col(number).str.contains(r"^\d{8}$"),
@@ -193,7 +194,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
             )
         )
         checks.append(
-            _reason(
+            reason_where(
                 pl.col(kind).is_not_null() & ~pl.col(kind).is_in(codes.DocumentType.values),
                 "document_type",
                 person,
@@ -219,15 +220,15 @@ def _people(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("sex").str.to_uppercase().replace_strict(SEX_WORDS, default=None).alias("__sex"),
     )
     checks = [
-        _reason(pl.col("given_names").is_null(), "missing", "given_names"),
-        _reason(
+        reason_where(pl.col("given_names").is_null(), "missing", "given_names"),
+        reason_where(
             pl.col("paternal_surname").is_null() & pl.col("maternal_surname").is_null(),
             "missing",
             "surname",
         ),
-        _reason(pl.col("sex").is_null(), "missing", "sex"),
-        _reason(pl.col("sex").is_not_null() & pl.col("__sex").is_null(), "sex", _raw("sex")),
-        _reason(
+        reason_where(pl.col("sex").is_null(), "missing", "sex"),
+        reason_where(pl.col("sex").is_not_null() & pl.col("__sex").is_null(), "sex", _raw("sex")),
+        reason_where(
             pl.col("mother_email").is_not_null()
             & ~pl.col("mother_email").str.contains(r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
             "email",
@@ -252,19 +253,19 @@ def _dates(frame: pl.DataFrame, today: date) -> pl.DataFrame:
     frame = _ensure(frame, *DATE_COLUMNS)
     parsed = frame.select(parse_dates(pl.col(name)).alias(f"__{name}") for name in DATE_COLUMNS)
     frame = pl.concat([frame, parsed], how="horizontal")
-    checks = [_reason(pl.col("birth_date").is_null(), "missing", "birth_date")]
+    checks = [reason_where(pl.col("birth_date").is_null(), "missing", "birth_date")]
     for name in DATE_COLUMNS:
         checks.append(
-            _reason(
+            reason_where(
                 pl.col(name).is_not_null() & pl.col(f"__{name}").is_null(),
                 "not_a_date",
                 name,
                 _raw(name),
             )
         )
-        checks.append(_reason(pl.col(f"__{name}") > today, "future", name))
+        checks.append(reason_where(pl.col(f"__{name}") > today, "future", name))
     checks.append(
-        _reason(
+        reason_where(
             pl.col("__birth_date") <= sixth_birthday_cutoff(today),
             "over_six",
         )
@@ -284,19 +285,19 @@ def _places(frame: pl.DataFrame, territory: Territory) -> pl.DataFrame:
         pl.col("area").str.to_uppercase().replace_strict(AREA_WORDS, default=None).alias("__area"),
     )
     checks = [
-        _reason(pl.col("ubigeo").is_null(), "missing", "ubigeo"),
-        _reason(
+        reason_where(pl.col("ubigeo").is_null(), "missing", "ubigeo"),
+        reason_where(
             pl.col("ubigeo").is_not_null() & ~pl.col("ubigeo").is_in(list(territory.ubigeos)),
             "unknown_ubigeo",
             _raw("ubigeo"),
         ),
-        _reason(
+        reason_where(
             pl.col("populated_center_code").is_not_null()
             & ~pl.col("populated_center_code").is_in(list(territory.centers)),
             "unknown_center",
             _raw("populated_center_code"),
         ),
-        _reason(
+        reason_where(
             pl.col("populated_center_code").is_not_null()
             & pl.col("ubigeo").is_not_null()
             & (pl.col("populated_center_code").str.slice(0, 6) != pl.col("ubigeo")),
@@ -304,7 +305,9 @@ def _places(frame: pl.DataFrame, territory: Territory) -> pl.DataFrame:
             _raw("populated_center_code"),
             _raw("ubigeo"),
         ),
-        _reason(pl.col("area").is_not_null() & pl.col("__area").is_null(), "area", _raw("area")),
+        reason_where(
+            pl.col("area").is_not_null() & pl.col("__area").is_null(), "area", _raw("area")
+        ),
     ]
     frame = _with_reasons(frame, checks)
     frame = frame.with_columns(pl.col("__area").alias("area")).drop("__area")
@@ -336,23 +339,23 @@ def _codes(frame: pl.DataFrame) -> pl.DataFrame:
         pl.col("programs").str.extract_all(r"\d+").alias("__programs"),
     )
     checks = [
-        _reason(
+        reason_where(
             pl.col("record_status").is_not_null()
             & ~pl.col("record_status").is_in(codes.RecordStatus.values),
             "record_status",
             _raw("record_status"),
         ),
-        _reason(
+        reason_where(
             pl.col("insurance").is_not_null() & ~pl.col("insurance").is_in(codes.Insurance.values),
             "insurance",
             _raw("insurance"),
         ),
-        _reason(
+        reason_where(
             pl.col("__programs").list.eval(~pl.element().is_in(PROGRAM_CODES)).list.any(),
             "programs",
             _raw("programs"),
         ),
-        _reason(
+        reason_where(
             pl.col("sisfoh").is_not_null() & ~pl.col("sisfoh").is_in(codes.Sisfoh.values),
             "sisfoh",
             _raw("sisfoh"),
@@ -360,7 +363,7 @@ def _codes(frame: pl.DataFrame) -> pl.DataFrame:
     ]
     for name in ("visited", "found"):
         checks.append(
-            _reason(
+            reason_where(
                 pl.col(name).is_not_null() & pl.col(f"__{name}").is_null(),
                 "yes_no",
                 name,
@@ -370,7 +373,7 @@ def _codes(frame: pl.DataFrame) -> pl.DataFrame:
     # Plausible ranges: 300–6,500 g at birth; 20–45 weeks of gestation.
     for name, low, high in (("birth_weight_g", 300, 6500), ("gestational_age_weeks", 20, 45)):
         checks.append(
-            _reason(
+            reason_where(
                 pl.col(name).is_not_null()
                 & (pl.col(f"__{name}").is_null() | ~pl.col(f"__{name}").is_between(low, high)),
                 "range",
@@ -400,49 +403,27 @@ def _codes(frame: pl.DataFrame) -> pl.DataFrame:
     return frame
 
 
-def _in_file_duplicates(frame: pl.DataFrame) -> pl.DataFrame:
-    """Rows repeating an identifier of an earlier row are duplicates inside the file: the first
-    row wins, the later ones are quarantined, naming the first line."""
-    for name in IDENTIFIERS:
-        first = pl.col("__line__").first().over(name)
-        frame = frame.with_columns(
-            pl.when(pl.col(name).is_not_null() & (pl.col("__line__") != first))
-            .then(
-                pl.concat_str(
-                    [
-                        pl.col(REASON).replace("", None),
-                        _reason(pl.lit(True), "duplicate", name.upper(), first),
-                    ],
-                    separator=REASONS_SEPARATOR,
-                    ignore_nulls=True,
-                )
-            )
-            .otherwise(pl.col(REASON))
-            .alias(REASON)
-        )
-    return frame
+def mark_duplicates(frame: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Quarantine rows repeating an identifier of an earlier row of the same file — in this
+    chunk or in an earlier one: the first row wins, the later ones name its line.
 
-
-def mark_earlier_duplicates(
-    frame: pl.DataFrame, seen: pl.DataFrame
-) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Quarantine rows repeating an identifier seen in an earlier chunk of the same file.
-
-    ``seen`` has ``identifier``, ``value`` and ``first_line`` (empty at the first chunk);
-    returns the frame with those reasons added and ``seen`` extended with this chunk's values.
+    ``seen`` has ``identifier``, ``value`` and ``first_line`` of the earlier chunks (empty at
+    the first); returns the frame with those reasons added and ``seen`` extended.
     """
     for name in IDENTIFIERS:
         earlier = seen.filter(pl.col("identifier") == name).select(
             pl.col("value").alias(name), pl.col("first_line").alias("__earlier__")
         )
         frame = frame.join(earlier, on=name, how="left", nulls_equal=False)
+        first = pl.coalesce(pl.col("__earlier__"), pl.col("__line__").min().over(name))
+        repeated = pl.col(name).is_not_null() & (pl.col("__line__") != first)
         frame = frame.with_columns(
-            pl.when(pl.col("__earlier__").is_not_null())
+            pl.when(repeated)
             .then(
                 pl.concat_str(
                     [
                         pl.col(REASON).replace("", None),
-                        _reason(pl.lit(True), "duplicate", name.upper(), pl.col("__earlier__")),
+                        reason_where(pl.lit(True), "duplicate", name.upper(), first),
                     ],
                     separator=REASONS_SEPARATOR,
                     ignore_nulls=True,
