@@ -142,3 +142,20 @@ def browser():
         )
         yield launched
         launched.close()
+
+
+@pytest.fixture
+def make_user(db):
+    """``make_user(name, role, scope="PE", personal_data=False)``: a user with a role and a
+    scope, as ``crecer createuser`` makes them (scope: PE, an ubigeo, facility:…, centers:…)."""
+    from django.contrib.auth import get_user_model
+
+    from crecer.access.scopes import parse_scope
+    from crecer.web.management.commands.createuser import assign
+
+    def make(name: str, role: str, scope: str = "PE", *, personal_data: bool = False):
+        user = get_user_model().objects.create_user(name, password="a sturdy passphrase 2026")
+        assign(user, role, parse_scope(scope), personal_data=personal_data)
+        return user
+
+    return make

@@ -31,10 +31,10 @@ def test_createuser_reads_the_password_from_stdin(monkeypatch):
 def test_createuser_refuses_weak_password_and_duplicates(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("123\n"))
     with pytest.raises(CommandError, match=r"8 (caracteres|characters)"):
-        call_command("createuser", "ana", "--password-stdin")
+        call_command("createuser", "ana", "--role", "analyst", "--password-stdin")
     get_user_model().objects.create_user("ana", password="x")
     with pytest.raises(CommandError, match="already exists"):
-        call_command("createuser", "ana", "--password-stdin")
+        call_command("createuser", "ana", "--role", "analyst", "--password-stdin")
 
 
 @pytest.mark.django_db

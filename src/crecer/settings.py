@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,10 @@ INSTALLED_APPS = [
     "simple_history",
     "crecer.territory",
     "crecer.registry",
+    "crecer.access",
+    "crecer.demo",
+    "ninja",  # serves the API documentation's scripts itself (no CDN)
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -55,7 +60,34 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out login into its own page
 ]
+
+# Argon2 (the Password Hashing Competition winner) for new passwords; the others still verify
+# passwords hashed before, and are upgraded on the next login.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses logins while a lockout lasts
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lockout after repeated failures: 5 wrong passwords for one user name from one address lock that
+# pair for 15 minutes (others keep working; an administrator can unlock in the admin site).
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "access/locked.html"
+AXES_VERBOSE = False
+# Sessions end after 8 hours (a working day) or when the browser closes, whichever is first.
+SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
 
 ROOT_URLCONF = "crecer.urls"
 WSGI_APPLICATION = "crecer.wsgi.application"
@@ -72,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "crecer.web.context_processors.crecer",
+                "crecer.access.context_processors.access",
             ],
         },
     },
@@ -97,7 +130,7 @@ DATABASE_URL = os.environ.get("CRECER_DATABASE_URL") or default_database_url(DAT
 DATABASES = {"default": _database_settings(DATABASE_URL)}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "registry:search"
+LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from crecer.api.api import api
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path(
@@ -10,6 +12,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("api/", api.urls),
+    path("", include("crecer.access.urls")),
     path("", include("crecer.registry.urls")),
     path("", include("crecer.web.urls")),
     path("", include("crecer.territory.urls")),

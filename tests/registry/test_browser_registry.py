@@ -16,7 +16,17 @@ def site(tmp_path_factory):
     folder = tmp_path_factory.mktemp("registry-site")
     env = crecer_env(folder)
     assert run_crecer(env, "migrate", "--no-input").returncode == 0
-    created = run_crecer(env, "createuser", "rosa", "--password-stdin", stdin=PASSWORD + "\n")
+    created = run_crecer(
+        env,
+        "createuser",
+        "rosa",
+        "--role",
+        "registry_officer",
+        "--scope",
+        "05",
+        "--password-stdin",
+        stdin=PASSWORD + "\n",
+    )
     assert created.returncode == 0, created.stderr
     with running_server(env) as server:
         yield server, folder

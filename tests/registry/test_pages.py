@@ -11,8 +11,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def officer(client, django_user_model):
-    user = django_user_model.objects.create_user("registrador", password="x-secret-2026")
+def officer(client, make_user):
+    user = make_user("registrador", "registry_officer", "PE")
     client.force_login(user)
     return user
 

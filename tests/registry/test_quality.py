@@ -90,8 +90,8 @@ def test_birth_circuit_lists(registry):
 
 
 @pytest.fixture
-def officer(client, django_user_model):
-    client.force_login(django_user_model.objects.create_user("registrador"))
+def officer(client, make_user):
+    client.force_login(make_user("registrador", "registry_officer", "PE"))
 
 
 def test_export_in_official_column_order(client, officer, registry):

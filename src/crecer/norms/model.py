@@ -93,6 +93,12 @@ class Territory(Strict):
         return next((lv for lv in self.levels if lv.code_length == len(code)), None)
 
 
+class Disclosure(Cited):
+    """Small-cell suppression of aggregates shown to users without personal-data rights."""
+
+    min_cell: int = Field(default=5, ge=1, description="counts from 1 to min_cell - 1 are hidden")
+
+
 class Profile(Strict):
     """A whole country profile."""
 
@@ -101,6 +107,7 @@ class Profile(Strict):
     territory: Territory
     anemia: AnemiaNorms | None = None
     schedules: ScheduleNorms | None = None
+    disclosure: Disclosure = Field(default_factory=Disclosure)
 
     @model_validator(mode="after")
     def cited_sources_exist(self) -> Profile:

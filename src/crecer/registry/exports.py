@@ -20,9 +20,11 @@ def official_header(column: str) -> str:
     return ALIASES[column][0]
 
 
-def in_territory(code: str) -> QuerySet:
-    """Children of a department (2 digits), province (4) or district (6)."""
-    return Child.objects.filter(district__ubigeo__startswith=code).order_by("district_id", "pk")
+def in_territory(code: str, children: QuerySet | None = None) -> QuerySet:
+    """Children (of ``children``, default all) of a department (2 digits), province (4) or
+    district (6)."""
+    base = Child.objects.all() if children is None else children
+    return base.filter(district__ubigeo__startswith=code).order_by("district_id", "pk")
 
 
 def registry_frame(children: QuerySet) -> pl.DataFrame:

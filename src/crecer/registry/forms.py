@@ -64,8 +64,9 @@ class ChildForm(forms.ModelForm):
             "populated_center": _("Populated center code, 10 digits (optional)."),
         }
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, allowed: frozenset[str] | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self.allowed = allowed  # districts the user may register children in (None: all)
         if self.instance.pk:
             self.initial["programs"] = self.instance.program_list
             self.fields["change_reason"].required = True
@@ -119,8 +120,11 @@ class ChildForm(forms.ModelForm):
                 self.add_error("mother_document_number", _translated(problem))
             data["mother_document_number"] = number
             data["mother_document_type"] = kind
+        district = data.get("district")
+        if district and self.allowed is not None and district.pk not in self.allowed:
+            self.add_error("district", _("This district is outside your territory."))
         center = data.get("populated_center")
-        if center and data.get("district") and center.district_id != data["district"].pk:
+        if center and district and center.district_id != district.pk:
             self.add_error("populated_center", _("This populated center is in another district."))
         return data
 

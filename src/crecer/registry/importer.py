@@ -44,6 +44,7 @@ class ImportState:
     """What the import carries from one chunk of the file to the next."""
 
     ubigeos: frozenset[str]
+    allowed: frozenset[str] | None = None  # districts the user may write to (None: all)
     seen: pl.DataFrame = field(default_factory=lambda: EMPTY_SEEN)
     updated_children: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema={"__child__": pl.Int64, "__first__": pl.Int64})
@@ -57,18 +58,27 @@ class ImportState:
 
 
 def import_padron(
-    path: Path, *, user: Any = None, today: date | None = None, progress: Progress | None = None
+    path: Path,
+    *,
+    user: Any = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    allowed: frozenset[str] | None = None,
 ) -> ImportRun:
     """Import a padrón CSV/XLSX file; return the run with its counts and quarantined rows.
 
     The file is processed in chunks of ``CHUNK_ROWS`` rows, in one transaction: memory stays
     bounded and a failure stores nothing. Raises
     :class:`~crecer.registry.reading.UnreadableFile` when the file as a whole cannot be read.
+    ``allowed`` limits the districts written to (the importing user's scope): rows of other
+    districts, or matching a child registered in one, are quarantined.
     """
     report = progress or (lambda stage, done, total: None)
     chunks = read_chunks(path)
     first = next(chunks)  # reads the header: an unreadable file stops here
-    state = ImportState(ubigeos=frozenset(District.objects.values_list("ubigeo", flat=True)))
+    state = ImportState(
+        ubigeos=frozenset(District.objects.values_list("ubigeo", flat=True)), allowed=allowed
+    )
     context = {
         "today": today or timezone.localdate(),
         "now": timezone.now(),
@@ -101,14 +111,14 @@ def import_chunk(
 ) -> None:
     """Validate, match and write one chunk; ``report`` hears each stage's end (for timing)."""
     report("read", len(table), 0)
-    frame = validate(table, territory_for(table, state.ubigeos), context["today"])
+    frame = validate(table, territory_for(table, state), context["today"])
     frame, state.seen = mark_duplicates(frame, state.seen)
     frame = frame.with_row_index("__index__")
     present = [f.attname for f in bulk.tracked_fields() if _in_file(f, table)]
     candidates = to_model_columns(frame.filter(pl.col(REASON) == ""), present)
     candidates = match(candidates, state)
     stored = stored_frame(candidates["__child__"].drop_nulls().unique().to_list())
-    candidates = with_conflicts(candidates, stored, state.updated_children)
+    candidates = with_conflicts(candidates, stored, state.updated_children, state.allowed)
     rejected = candidates.filter(pl.col("__conflict__").is_not_null())
     accepted = candidates.filter(pl.col("__conflict__").is_null())
     matched = accepted.filter(pl.col("__child__").is_not_null())
@@ -149,12 +159,12 @@ def _in_file(field: models.Field, table: Table) -> bool:
     return field.attname in table.columns
 
 
-def territory_for(table: Table, ubigeos: frozenset[str]) -> Territory:
+def territory_for(table: Table, state: ImportState) -> Territory:
     codes = table.columns.get("populated_center_code", [])
     wanted = {code.strip().zfill(10) for code in codes if code.strip()}
     centers = PopulatedCenter.objects.filter(district_id__in={code[:6] for code in wanted})
     found = frozenset(c for c in centers.values_list("code", flat=True) if c in wanted)
-    return Territory(ubigeos=ubigeos, centers=found)
+    return Territory(ubigeos=state.ubigeos, centers=found, allowed=state.allowed)
 
 
 def to_model_columns(frame: pl.DataFrame, present: list[str]) -> pl.DataFrame:
@@ -305,17 +315,32 @@ def polars_type(field: models.Field) -> pl.DataType:
 
 
 def with_conflicts(
-    frame: pl.DataFrame, stored: pl.DataFrame, earlier: pl.DataFrame
+    frame: pl.DataFrame,
+    stored: pl.DataFrame,
+    earlier: pl.DataFrame,
+    allowed: frozenset[str] | None = None,
 ) -> pl.DataFrame:
     """``__conflict__``: why a row cannot be applied — identifiers of different children, a
-    child holding another number of the same kind, or a child another row (of this chunk or
-    an ``earlier`` one) already updates."""
+    child holding another number of the same kind, a child another row (of this chunk or
+    an ``earlier`` one) already updates, or a child registered outside the ``allowed``
+    districts."""
     held = stored.select(
-        pl.col("id").alias("__child__"), *(pl.col(n).alias(f"__held_{n}") for n in IDENTIFIERS)
+        pl.col("id").alias("__child__"),
+        pl.col("district_id").alias("__held_district"),
+        *(pl.col(n).alias(f"__held_{n}") for n in IDENTIFIERS),
     )
     frame = frame.join(held, on="__child__", how="left").sort("__index__")
     ids = pl.col("__ids__").list.eval(pl.lit("#") + pl.element().cast(pl.String)).list.join(", ")
-    reasons = [reason_where(pl.col("__ids__").list.len() > 1, "conflict_children", ids)]
+    # Checked first: the other reasons would name a record the user may not see.
+    outside = pl.lit(False)
+    if allowed is not None:
+        outside = pl.col("__held_district").is_not_null() & ~pl.col("__held_district").is_in(
+            list(allowed)
+        )
+    reasons = [
+        reason_where(outside, "child_outside_scope"),
+        reason_where(pl.col("__ids__").list.len() > 1, "conflict_children", ids),
+    ]
     for name in IDENTIFIERS:
         held_value = pl.col(f"__held_{name}")
         differs = pl.col(name).is_not_null() & held_value.is_not_null()
@@ -335,7 +360,7 @@ def with_conflicts(
     repeated = pl.col("__child__").is_not_null() & (pl.col("__line__") != first)
     reasons.append(reason_where(repeated, "already_updated", first, pl.col("__child__")))
     frame = frame.with_columns(pl.coalesce(reasons).alias("__conflict__"))
-    return frame.drop([f"__held_{n}" for n in IDENTIFIERS] + ["__first__"])
+    return frame.drop([f"__held_{n}" for n in IDENTIFIERS] + ["__first__", "__held_district"])
 
 
 def split_changes(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from django.db.models import Count, F, Q, QuerySet
+
+from crecer.disclosure import suppress, suppress_rate
+from crecer.norms import Profile
 
 DNI_DEADLINE_DAYS = 30  # FED MC-02: DNI issued within 30 days of birth
 RECENT_UPDATE_DAYS = 183  # "updated in the last 6 months"
@@ -37,21 +40,42 @@ def late_dni(children: QuerySet) -> QuerySet:
 CIRCUIT_LISTS = {"no_dni": without_dni, "no_sis": without_sis, "late_dni": late_dni}
 
 
+COUNT_FIELDS = (
+    "children",
+    "with_dni",
+    "with_address",
+    "with_care_facility",
+    "visited_and_found",
+    "updated_recently",
+    "sello_denominator",
+    "sello_numerator",
+)
+
+
 @dataclass(frozen=True)
 class DistrictQuality:
     ubigeo: str
     name: str
-    children: int
-    with_dni: int
-    with_address: int
-    with_care_facility: int
-    visited_and_found: int
-    updated_recently: int
-    sello_denominator: int
-    sello_numerator: int
+    children: int | None
+    with_dni: int | None
+    with_address: int | None
+    with_care_facility: int | None
+    visited_and_found: int | None
+    updated_recently: int | None
+    sello_denominator: int | None
+    sello_numerator: int | None
 
-    def percent(self, part: int, whole: int | None = None) -> float | None:
+    suppressed: bool = False
+
+    def hidden(self) -> DistrictQuality:
+        """This row with no figure: every count is None, shown as "<5"."""
+        counts = dict.fromkeys(COUNT_FIELDS)
+        return replace(self, suppressed=True, **counts)
+
+    def percent(self, part: int | None, whole: int | None = None) -> float | None:
         whole = self.children if whole is None else whole
+        if part is None or whole is None:
+            return None
         return round(100 * part / whole, 1) if whole else None
 
     @property
@@ -83,6 +107,27 @@ def month_bounds(on: date) -> tuple[date, date]:
     first = on.replace(day=1)
     following = (first + timedelta(days=32)).replace(day=1)
     return first, following - timedelta(days=1)
+
+
+def suppressed(rows: list[DistrictQuality], profile: Profile) -> list[DistrictQuality]:
+    """The rows a user without personal-data rights may see: a district with fewer than the
+    profile's ``min_cell`` children shows no figure (each would point at a handful of children),
+    and when exactly one district is hidden the next smallest is hidden too, so that the
+    territory's total cannot give it back."""
+    min_cell = profile.disclosure.min_cell
+    kept = suppress({row.ubigeo: row.children for row in rows}, min_cell)
+    return [
+        _without_small_sello(row, min_cell) if kept[row.ubigeo] is not None else row.hidden()
+        for row in rows
+    ]
+
+
+def _without_small_sello(row: DistrictQuality, min_cell: int) -> DistrictQuality:
+    """The Sello Municipal counts a month's newborns: often a handful, so hidden when small."""
+    rate = suppress_rate(row.sello_numerator or 0, row.sello_denominator or 0, min_cell)
+    if not rate.suppressed:
+        return row
+    return replace(row, sello_numerator=None, sello_denominator=None)
 
 
 def quality_by_district(children: QuerySet, on: date) -> list[DistrictQuality]:

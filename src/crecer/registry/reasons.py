@@ -51,6 +51,10 @@ MESSAGES = {
     "future": gettext_lazy("{0} is in the future"),
     "over_six": gettext_lazy("birth date is over 6 years ago: not a child of the registry"),
     "unknown_ubigeo": gettext_lazy("unknown ubigeo {0}"),
+    "outside_scope": gettext_lazy("ubigeo {0} is outside your territory"),
+    "child_outside_scope": gettext_lazy(
+        "matches a child registered outside your territory: ask its district to transfer it"
+    ),
     "unknown_center": gettext_lazy("unknown populated center {0}"),
     "center_elsewhere": gettext_lazy("populated center {0} is not in district {1}"),
     "area": gettext_lazy("area '{0}' is not urban or rural"),

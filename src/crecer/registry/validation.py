@@ -64,10 +64,12 @@ REASONS_SEPARATOR = "\x1e"
 
 @dataclass(frozen=True)
 class Territory:
-    """What validation needs to know of the territory: codes that exist."""
+    """What validation needs to know of the territory: codes that exist, and the districts the
+    importing user may write to (None: every district)."""
 
     ubigeos: frozenset[str]
     centers: frozenset[str]
+    allowed: frozenset[str] | None = None
 
 
 def validate(table: Table, territory: Territory, today: date) -> pl.DataFrame:
@@ -309,6 +311,9 @@ def _places(frame: pl.DataFrame, territory: Territory) -> pl.DataFrame:
             pl.col("area").is_not_null() & pl.col("__area").is_null(), "area", _raw("area")
         ),
     ]
+    if territory.allowed is not None:
+        known_elsewhere = pl.col("ubigeo").is_in(list(territory.ubigeos - territory.allowed))
+        checks.append(reason_where(known_elsewhere, "outside_scope", _raw("ubigeo")))
     frame = _with_reasons(frame, checks)
     frame = frame.with_columns(pl.col("__area").alias("area")).drop("__area")
     return frame

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
@@ -15,28 +16,39 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from crecer.access import audit, policy
+from crecer.access.models import Action
+from crecer.access.policy import Can
 from crecer.registry import exports, quality, services
 from crecer.registry.forms import ChildForm, DeactivateForm, ImportForm, SearchForm, TerritoryForm
+from crecer.registry.identifiers import clean_number
 from crecer.registry.importer import frame_of_quarantine, import_padron
-from crecer.registry.models import Child, ImportRun
 from crecer.registry.reading import UnreadableFile
 from crecer.registry.search import search_children
+from crecer.web.context_processors import active_profile
 
 
 @login_required
 def search(request: HttpRequest) -> HttpResponse:
+    # No right check first: a user who may not see children finds none (404 for a number).
     form = SearchForm(request.GET or None)
     results = None
+    status = 200
     if form.is_valid() and form.cleaned_data["q"]:
-        results = search_children(form.cleaned_data["q"])
-    return render(request, "registry/search.html", {"form": form, "results": results})
+        text = form.cleaned_data["q"]
+        results = search_children(text, policy.children(request.user))
+        audit.record(request, Action.SEARCH, results, filter={"q": text})
+        if not results and clean_number(text).isdigit():
+            status = 404  # no child with that number *that this user may see*
+    return render(
+        request, "registry/search.html", {"form": form, "results": results}, status=status
+    )
 
 
 @login_required
 def child_page(request: HttpRequest, pk: int) -> HttpResponse:
-    child = get_object_or_404(
-        Child.objects.select_related("district__province__department", "populated_center"), pk=pk
-    )
+    child = policy.child_or_404(request.user, pk)
+    audit.record(request, Action.VIEW, [child])
     return render(
         request,
         "registry/child.html",
@@ -45,14 +57,20 @@ def child_page(request: HttpRequest, pk: int) -> HttpResponse:
             "circuit": services.birth_circuit(child),
             "history": services.history_of(child),
             "deactivate_form": DeactivateForm(),
+            "can_edit": policy.can(request.user, Can.EDIT_REGISTRY),
+            "can_audit": policy.can(request.user, Can.AUDIT),
         },
     )
 
 
 @login_required
 def child_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    child = get_object_or_404(Child, pk=pk) if pk else None
-    form = ChildForm(request.POST or None, instance=child)
+    # A given child is "not found" unless editable by this user; a new one needs the right.
+    child = policy.child_or_404(request.user, pk, Can.EDIT_REGISTRY) if pk else None
+    policy.require(request.user, Can.EDIT_REGISTRY)
+    form = ChildForm(
+        request.POST or None, instance=child, allowed=policy.allowed_ubigeos(request.user)
+    )
     if request.method == "POST" and form.is_valid():
         saved = services.save_child(
             form.save(commit=False), request.user, form.cleaned_data["change_reason"]
@@ -65,7 +83,7 @@ def child_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    child = get_object_or_404(Child, pk=pk)
+    child = policy.child_or_404(request.user, pk, Can.EDIT_REGISTRY)
     form = DeactivateForm(request.POST)
     if form.is_valid():
         services.deactivate(child, request.user, form.cleaned_data["reason"])
@@ -77,6 +95,7 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Can.IMPORT)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -89,18 +108,20 @@ def import_page(request: HttpRequest) -> HttpResponse:
             if path.suffix.lower() != suffix:
                 path = path.rename(path.with_suffix(suffix))
             try:
-                run = import_padron(path, user=request.user)
+                run = import_padron(
+                    path, user=request.user, allowed=policy.allowed_ubigeos(request.user)
+                )
             except UnreadableFile as problem:
                 form.add_error("file", str(problem))
             else:
                 return redirect("registry:import_run", pk=run.pk)
-    runs = ImportRun.objects.all()[:20]
+    runs = policy.import_runs(request.user)[:20]
     return render(request, "registry/import.html", {"form": form, "runs": runs})
 
 
 @login_required
 def import_run(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = get_object_or_404(policy.import_runs(request.user), pk=pk)
     return render(
         request,
         "registry/import_run.html",
@@ -110,7 +131,7 @@ def import_run(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_run_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(ImportRun, pk=pk)
+    run = get_object_or_404(policy.import_runs(request.user), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-quarantine.csv"'
     response.write("\ufeff")  # so that Excel opens the UTF-8 file with its accents
@@ -132,17 +153,26 @@ EXPORT_TYPES = {
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """The registry of a territory in the export's column order, as CSV or XLSX."""
+    policy.require(request.user, Can.EXPORT)
     form = TerritoryForm(request.GET or None)
     kind = request.GET.get("format", "csv")
     if not form.is_valid() or kind not in EXPORT_TYPES:
         return render(
             request, "registry/export.html", {"form": form}, status=400 if request.GET else 200
         )
-    code = form.cleaned_data["code"]
+    code = policy.territory_or_404(request.user, form.cleaned_data["code"])
     content_type, write = EXPORT_TYPES[kind]
-    response = HttpResponse(
-        write(exports.registry_frame(exports.in_territory(code))), content_type=content_type
+    frame = exports.registry_frame(
+        exports.in_territory(code, policy.children(request.user, Can.EXPORT))
     )
+    audit.record(
+        request,
+        Action.EXPORT,
+        filter={"code": code, "format": kind},
+        territory_code=code,
+        row_count=frame.height,
+    )
+    response = HttpResponse(write(frame), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="padron-{code}.{kind}"'
     return response
 
@@ -150,16 +180,22 @@ def export(request: HttpRequest) -> HttpResponse:
 @login_required
 def circuit(request: HttpRequest) -> HttpResponse:
     """Children without DNI, without SIS or with a late DNI, by facility and district."""
+    policy.require(request.user, Can.VIEW_PERSONAL)
     form = TerritoryForm(request.GET or None)
     chosen = request.GET.get("list", "no_dni")
     context = {"form": form, "lists": CIRCUIT_LABELS, "chosen": chosen}
     if form.is_valid() and chosen in quality.CIRCUIT_LISTS:
         on = form.cleaned_data["on"] or timezone.localdate()
-        base = quality.counted(exports.in_territory(form.cleaned_data["code"]), on)
+        code = policy.territory_or_404(request.user, form.cleaned_data["code"])
+        base = quality.counted(exports.in_territory(code, policy.children(request.user)), on)
         children = quality.CIRCUIT_LISTS[chosen](base)
+        shown = list(children.select_related("district")[:1000])
+        audit.record(
+            request, Action.LIST, shown, filter={"list": chosen, "code": code}, territory_code=code
+        )
         context |= {
             "on": on,
-            "children": children.select_related("district")[:1000],
+            "children": shown,
             "total": children.count(),
             "by_facility": children.values("care_facility").annotate(n=Count("id")).order_by("-n"),
             "by_district": children.values("district_id", "district__name")
@@ -171,14 +207,16 @@ def circuit(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def quality_page(request: HttpRequest) -> HttpResponse:
+    """Aggregates by district; small cells hidden for users who may not see named children."""
+    policy.require(request.user, Can.VIEW_AGGREGATES)
     form = TerritoryForm(request.GET or None)
     context: dict = {"form": form}
     if form.is_valid():
         on = form.cleaned_data["on"] or timezone.localdate()
-        context |= {
-            "on": on,
-            "rows": quality.quality_by_district(
-                exports.in_territory(form.cleaned_data["code"]), on
-            ),
-        }
+        code = policy.territory_or_404(request.user, form.cleaned_data["code"])
+        children = policy.children(request.user, Can.VIEW_AGGREGATES)
+        rows = quality.quality_by_district(exports.in_territory(code, children), on)
+        if not policy.can(request.user, Can.VIEW_PERSONAL):
+            rows = quality.suppressed(rows, active_profile(settings.CRECER_PROFILE))
+        context |= {"on": on, "rows": rows}
     return render(request, "registry/quality.html", context)

@@ -1,7 +1,10 @@
-"""``crecer createuser USERNAME``: create a user (an administrator with ``--admin``).
+"""``crecer createuser USERNAME --role ROLE --scope SCOPE``: create a user with a role and a
+territorial scope (``--admin``: a national administrator).
 
 The password is asked for twice, or read from standard input with ``--password-stdin`` (for
-scripts), and checked against the password rules.
+scripts), and checked against the password rules. Scopes: ``PE`` (national), a department
+(``05``), province (``0504``) or district (``050403``) ubigeo, ``facility:<RENIPRESS code>`` or
+``centers:<populated center code>,…`` (a community agent).
 """
 
 from __future__ import annotations
@@ -13,35 +16,103 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
+
+from crecer.access.models import Assignment, Role, ScopeLevel
+from crecer.access.scopes import BadScope, ParsedScope, parse_scope
+from crecer.territory.models import District, HealthFacility, PopulatedCenter
 
 
 class Command(BaseCommand):
-    help = "Create a Crecer user."
+    help = "Create a Crecer user with a role and a territorial scope."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("username")
         parser.add_argument("--email", default="")
+        parser.add_argument("--role", choices=Role.values, help="what the user does")
         parser.add_argument(
-            "--admin", action="store_true", help="administrator (all rights, admin site)"
+            "--scope",
+            default="PE",
+            help="PE, a 2/4/6-digit ubigeo, facility:<code> or centers:<code>,… (default PE)",
+        )
+        parser.add_argument(
+            "--personal-data",
+            action="store_true",
+            help="analysts only: may open the named lists behind aggregates",
+        )
+        parser.add_argument(
+            "--admin",
+            action="store_true",
+            help="national administrator (same as --role administrator)",
         )
         parser.add_argument(
             "--password-stdin", action="store_true", help="read the password from standard input"
         )
 
     def handle(self, *args, username: str, email: str, admin: bool, **options) -> None:
+        role = Role.ADMINISTRATOR if admin else options["role"]
+        if not role:
+            raise CommandError(f"give --role ({', '.join(Role.values)}) or --admin")
+        try:
+            scope = parse_scope(options["scope"])
+        except BadScope as problem:
+            raise CommandError(str(problem)) from None
+        if role == Role.ADMINISTRATOR and scope.level != ScopeLevel.NATIONAL:
+            raise CommandError("administrators are national: use --scope PE")
         users = get_user_model()
         if users.objects.filter(username=username).exists():
             raise CommandError(f"user {username!r} already exists")
         password = read_password(options["password_stdin"])
-        user = users(username=username, email=email, is_staff=admin, is_superuser=admin)
+        is_admin = role == Role.ADMINISTRATOR
+        user = users(username=username, email=email, is_staff=is_admin, is_superuser=is_admin)
         try:
             validate_password(password, user)
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from None
         user.set_password(password)
-        user.save()
-        kind = "administrator" if admin else "user"
-        self.stdout.write(self.style.SUCCESS(f"Created {kind} {username!r}."))
+        with transaction.atomic():
+            user.save()
+            assign(user, role, scope, personal_data=options["personal_data"])
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {Role(role).label} {username!r}, scope {options['scope']}."
+            )
+        )
+
+
+def assign(
+    user: object, role: str, scope: ParsedScope, *, personal_data: bool = False
+) -> Assignment:
+    """Give ``user`` a role and scope, checking that the scope's codes exist."""
+    assignment = Assignment(
+        user=user,
+        role=role,
+        level=scope.level,
+        territory_code=scope.territory_code,
+        personal_data=personal_data and role == Role.ANALYST,
+    )
+    if (
+        scope.territory_code
+        and not District.objects.filter(ubigeo__startswith=scope.territory_code).exists()
+    ):
+        raise CommandError(f"no territory with code {scope.territory_code}")
+    if scope.facility_code:
+        assignment.facility = HealthFacility.objects.filter(pk=scope.facility_code).first()
+        if assignment.facility is None:
+            raise CommandError(
+                f"no health facility {scope.facility_code} (load the facilities file first)"
+            )
+    centers = list(PopulatedCenter.objects.filter(code__in=scope.centers))
+    if len(centers) != len(set(scope.centers)):
+        missing = sorted(set(scope.centers) - {center.code for center in centers})
+        raise CommandError(f"unknown populated centers: {', '.join(missing)}")
+    try:
+        assignment.full_clean(exclude=["user"])
+    except ValidationError as error:
+        raise CommandError("; ".join(error.messages)) from None
+    assignment.save()
+    assignment.populated_centers.set(centers)
+    return assignment
 
 
 def read_password(from_stdin: bool) -> str:

@@ -1,0 +1,206 @@
+"""The one place that decides what a user may do and which children they may see.
+
+Views, exports and API endpoints never filter children themselves: they ask :func:`children`
+(a queryset already restricted to the user's scope), :func:`child_or_404` or
+:func:`territory_or_404`. A child outside the scope is *not found* (404), never "forbidden",
+so that nothing tells an outsider that a record exists.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from crecer.access.models import Assignment, Role, ScopeLevel
+from crecer.registry.models import Child, ImportRun
+from crecer.territory.models import District
+
+
+class Can(StrEnum):
+    VIEW_PERSONAL = "view_personal"  # open named child records and lists
+    EDIT_REGISTRY = "edit_registry"  # register, edit, deactivate children
+    IMPORT = "import"  # import padrón files
+    EXPORT = "export"  # download named lists
+    RECORD_SERVICES = "record_services"  # growth checks, Hb, vaccines… (health app)
+    VIEW_AGGREGATES = "view_aggregates"  # indicators and counts by territory
+    AUDIT = "audit"  # read the access log and change histories
+
+
+ROLE_RIGHTS: dict[str, frozenset[Can]] = {
+    Role.ADMINISTRATOR: frozenset(Can),
+    Role.REGISTRY_OFFICER: frozenset(
+        {Can.VIEW_PERSONAL, Can.EDIT_REGISTRY, Can.IMPORT, Can.EXPORT, Can.VIEW_AGGREGATES}
+    ),
+    Role.HEALTH_WORKER: frozenset({Can.VIEW_PERSONAL, Can.RECORD_SERVICES, Can.VIEW_AGGREGATES}),
+    Role.PROGRAM_MANAGER: frozenset({Can.VIEW_PERSONAL, Can.EXPORT, Can.VIEW_AGGREGATES}),
+    Role.ANALYST: frozenset({Can.VIEW_AGGREGATES}),
+    Role.AUDITOR: frozenset({Can.VIEW_PERSONAL, Can.AUDIT, Can.VIEW_AGGREGATES}),
+}
+# Analysts "where allowed" (Assignment.personal_data) also open and export named lists.
+ANALYST_PERSONAL_RIGHTS = frozenset({Can.VIEW_PERSONAL, Can.EXPORT})
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where a user works: a territory (ubigeo prefix, "" = national), a facility, or a set
+    of populated centers."""
+
+    level: str
+    territory_code: str = ""
+    facility_code: str = ""
+    facility_name: str = ""
+    facility_district: str = ""
+    centers: frozenset[str] = frozenset()
+
+    @property
+    def national(self) -> bool:
+        return self.level == ScopeLevel.NATIONAL
+
+    def children_filter(self) -> Q:
+        if self.level == ScopeLevel.FACILITY:
+            # The export names facilities (it has no RENIPRESS code): match name or code.
+            return (
+                Q(care_facility__iexact=self.facility_name)
+                | Q(assigned_facility__iexact=self.facility_name)
+                | Q(care_facility=self.facility_code)
+                | Q(assigned_facility=self.facility_code)
+            )
+        if self.level == ScopeLevel.COMMUNITY:
+            return Q(populated_center_id__in=sorted(self.centers))
+        if self.national:
+            return Q()
+        return Q(district__ubigeo__startswith=self.territory_code)
+
+    def district_prefixes(self) -> list[str]:
+        """Ubigeo prefixes of the districts the scope lies in ("" = all)."""
+        if self.level == ScopeLevel.FACILITY:
+            return [self.facility_district]
+        if self.level == ScopeLevel.COMMUNITY:
+            return sorted({code[:6] for code in self.centers})
+        return [self.territory_code]
+
+    def overlaps(self, code: str) -> bool:
+        """Whether territory ``code`` (department, province or district) and the scope meet."""
+        return any(
+            code.startswith(prefix) or prefix.startswith(code)
+            for prefix in self.district_prefixes()
+        )
+
+
+NO_SCOPE = Scope(level="none")
+
+
+@dataclass(frozen=True)
+class Access:
+    role: str
+    scope: Scope
+    rights: frozenset[Can]
+
+
+NO_ACCESS = Access(role="", scope=NO_SCOPE, rights=frozenset())
+ADMINISTRATOR = Access(
+    role=Role.ADMINISTRATOR, scope=Scope(ScopeLevel.NATIONAL), rights=ROLE_RIGHTS["administrator"]
+)
+
+
+def access_of(user: Any) -> Access:
+    """The user's role, scope and rights (computed once per request and kept on the user)."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ACCESS
+    cached = getattr(user, "_crecer_access", None)
+    if cached is None:
+        cached = _compute_access(user)
+        user._crecer_access = cached
+    return cached
+
+
+def _compute_access(user: Any) -> Access:
+    if user.is_superuser:
+        return ADMINISTRATOR
+    try:
+        assignment = Assignment.objects.select_related("facility").get(user=user)
+    except Assignment.DoesNotExist:
+        return NO_ACCESS
+    rights = ROLE_RIGHTS[assignment.role]
+    if assignment.role == Role.ANALYST and assignment.personal_data:
+        rights |= ANALYST_PERSONAL_RIGHTS
+    return Access(role=assignment.role, scope=_scope(assignment), rights=rights)
+
+
+def _scope(assignment: Assignment) -> Scope:
+    if assignment.level == ScopeLevel.FACILITY:
+        facility = assignment.facility
+        return Scope(
+            level=assignment.level,
+            facility_code=facility.renipress_code,
+            facility_name=facility.name,
+            facility_district=facility.district_id or "",
+        )
+    if assignment.level == ScopeLevel.COMMUNITY:
+        centers = frozenset(assignment.populated_centers.values_list("code", flat=True))
+        return Scope(level=assignment.level, centers=centers)
+    return Scope(level=assignment.level, territory_code=assignment.territory_code)
+
+
+def can(user: Any, right: Can) -> bool:
+    return right in access_of(user).rights
+
+
+def require(user: Any, right: Can) -> None:
+    """Stop a request for a whole page the user's role has no right to (403, no data)."""
+    if not can(user, right):
+        raise PermissionDenied
+
+
+def children(user: Any, right: Can = Can.VIEW_PERSONAL) -> QuerySet[Child]:
+    """Every child the user may see for ``right``: the base of every personal-data query."""
+    access = access_of(user)
+    if right not in access.rights:
+        return Child.objects.none()
+    return Child.objects.filter(access.scope.children_filter())
+
+
+def child_or_404(user: Any, pk: int, right: Can = Can.VIEW_PERSONAL) -> Child:
+    found = (
+        children(user, right)
+        .select_related("district__province__department", "populated_center")
+        .filter(pk=pk)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def territory_or_404(user: Any, code: str) -> str:
+    """``code`` if it meets the user's scope (else 404): the filter of lists and exports."""
+    if not access_of(user).scope.overlaps(code):
+        raise Http404
+    return code
+
+
+def allowed_ubigeos(user: Any) -> frozenset[str] | None:
+    """Districts whose children the user may import (None: every district)."""
+    scope = access_of(user).scope
+    if scope.national:
+        return None
+    prefixes = scope.district_prefixes()
+    query = Q(pk__in=[])
+    for prefix in prefixes:
+        query |= Q(ubigeo__startswith=prefix)
+    return frozenset(District.objects.filter(query).values_list("ubigeo", flat=True))
+
+
+def import_runs(user: Any) -> QuerySet[ImportRun]:
+    """Imports a user may read: their own; every import for national importers."""
+    access = access_of(user)
+    if Can.IMPORT not in access.rights:
+        return ImportRun.objects.none()
+    if access.scope.national:
+        return ImportRun.objects.all()
+    return ImportRun.objects.filter(user=user)

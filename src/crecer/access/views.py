@@ -1,0 +1,42 @@
+"""The auditor's page: who viewed, searched, listed and exported which children, and when."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext_lazy as _
+
+from crecer.access import audit, policy
+from crecer.access.models import Action
+from crecer.access.policy import Can
+
+PAGE_SIZE = 100
+
+
+class LogFilter(forms.Form):
+    child = forms.IntegerField(label=_("Child (Crecer id)"), required=False, min_value=1)
+    username = forms.CharField(label=_("User"), required=False, max_length=150)
+    action = forms.ChoiceField(
+        label=_("Action"), required=False, choices=[("", "—"), *Action.choices]
+    )
+
+
+@login_required
+def access_log(request: HttpRequest) -> HttpResponse:
+    policy.require(request.user, Can.AUDIT)
+    form = LogFilter(request.GET or None)
+    entries = audit.visible_log(request.user)
+    child = None
+    if form.is_valid():
+        if form.cleaned_data["child"]:
+            child = policy.child_or_404(request.user, form.cleaned_data["child"], Can.AUDIT)
+            entries = audit.about_child(request.user, child)
+        if form.cleaned_data["username"]:
+            entries = entries.filter(username=form.cleaned_data["username"])
+        if form.cleaned_data["action"]:
+            entries = entries.filter(action=form.cleaned_data["action"])
+    page = Paginator(entries.order_by("-at", "-id"), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "access/log.html", {"form": form, "page": page, "child": child})

@@ -1,0 +1,334 @@
+"""Two districts, a user of every role and scope kind in the first: nothing of the second
+district's child reaches them, through any URL of the site or any API route.
+
+``ROUTES`` says how each named URL is probed; a URL added without an entry fails
+``test_every_url_is_covered``, so the check grows with the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from crecer.access.models import ApiToken
+from crecer.access.policy import allowed_ubigeos
+from crecer.registry.importer import import_padron
+from crecer.registry.models import Child, ImportRun
+from crecer.territory.models import HealthFacility, PopulatedCenter
+from tests.registry.factories import child_row, write_padron
+
+pytestmark = pytest.mark.django_db
+
+HOME, AWAY = "050101", "050403"  # Ayacucho (Huamanga) and Huamanguilla (Huanta)
+# The away child: searched by DNI and surname (the page may echo the query), so what must never
+# appear is the rest of the record: its given name, its page's address, the away import's row.
+SECRET_DNI, SECRET_NAME, HIDDEN_NAME = "74000002", "ZZSECRETO", "ESCONDIDA"
+
+
+@dataclass
+class World:
+    home_child: Child
+    away_child: Child
+    away_run: ImportRun
+
+
+def make_child(dni: str, surname: str, district: str, **extra) -> Child:
+    extra.setdefault("given_names", "ANA")
+    child = Child(
+        dni=dni,
+        paternal_surname=surname,
+        maternal_surname="QUISPE",
+        sex="2",
+        birth_date=date(2024, 5, 1),
+        district_id=district,
+        **extra,
+    )
+    child._change_reason = "test"
+    child.save()
+    return child
+
+
+@pytest.fixture
+def world(tmp_path: Path, make_user) -> World:
+    PopulatedCenter.objects.create(code=HOME + "0001", district_id=HOME, name="HOME CENTER")
+    HealthFacility.objects.create(renipress_code="00001234", name="PS HOME", district_id=HOME)
+    home = make_child(
+        "74000001",
+        "HOMECHILD",
+        HOME,
+        populated_center_id=HOME + "0001",
+        care_facility="PS HOME",
+    )
+    away = make_child(
+        SECRET_DNI, SECRET_NAME, AWAY, care_facility="PS AWAY", given_names=HIDDEN_NAME
+    )
+    away_officer = make_user("away_officer", "registry_officer", AWAY)
+    padron = write_padron(tmp_path / "secreto.csv", [child_row(dni="74000003", cnv="")])
+    run = import_padron(padron, user=away_officer)
+    return World(home, away, run)
+
+
+# Every role, in every kind of scope that holds the home child but not the away one.
+HOME_USERS = [
+    ("registry_officer", HOME),
+    ("registry_officer", "0501"),
+    ("registry_officer", "centers:" + HOME + "0001"),
+    ("health_worker", "facility:00001234"),
+    ("health_worker", HOME),
+    ("program_manager", "05" if AWAY[:2] != "05" else "0501"),
+    ("analyst", "0501"),
+    ("auditor", HOME),
+]
+
+
+@pytest.fixture(params=[*HOME_USERS, ("analyst+", "0501")], ids=lambda p: f"{p[0]}@{p[1]}")
+def home_user(request, world, make_user):
+    role, scope = request.param
+    if role == "analyst+":
+        return make_user("analyst_named", "analyst", scope, personal_data=True)
+    return make_user(f"{role}_{scope.replace(':', '_')}", role, scope)
+
+
+Probe = Callable[[Client, World], list]  # -> responses to check
+
+
+def child_by_id(name: str, method: str = "get") -> Probe:
+    def probe(client: Client, world: World) -> list:
+        url = reverse(name, args=[world.away_child.pk])
+        return [getattr(client, method)(url)]
+
+    return probe
+
+
+def api_child_by_id(client: Client, world: World) -> list:
+    return [client.get(f"/api/children/{world.away_child.pk}")]
+
+
+def search(client: Client, world: World) -> list:
+    url = reverse("registry:search")
+    return [client.get(url, {"q": SECRET_DNI}), client.get(url, {"q": SECRET_NAME.lower()})]
+
+
+def api_by_number(client: Client, world: World) -> list:
+    return [client.get(f"/api/children/by-number/{SECRET_DNI}")]
+
+
+def territory_list(name: str, **params: str) -> Probe:
+    def probe(client: Client, world: World) -> list:
+        url = reverse(name)
+        return [
+            client.get(url, {"code": AWAY, **params}),
+            client.get(url, {"code": AWAY[:4], **params}),
+            client.get(url, {"code": "05", **params}),  # broader: only the home side
+        ]
+
+    return probe
+
+
+def api_list(client: Client, world: World) -> list:
+    return [
+        client.get("/api/children/", {"territory": AWAY}),
+        client.get("/api/children/"),
+        client.get("/api/children/", {"territory": "05"}),
+    ]
+
+
+def import_runs(name: str) -> Probe:
+    def probe(client: Client, world: World) -> list:
+        return [client.get(reverse(name, args=[world.away_run.pk]))]
+
+    return probe
+
+
+def plain(name: str, *args: str) -> Probe:
+    def probe(client: Client, world: World) -> list:
+        return [client.get(reverse(name, args=args))]
+
+    return probe
+
+
+def access_log(client: Client, world: World) -> list:
+    url = reverse("access:log")
+    return [client.get(url, {"child": world.away_child.pk}), client.get(url)]
+
+
+def api_path(path: str) -> Probe:
+    def probe(client: Client, world: World) -> list:
+        return [client.get(path)]
+
+    return probe
+
+
+# Probes of a specific child must answer 404 to everyone in the home district; the others may
+# also refuse the whole page (403) to a role without the right, but never show the away child.
+MUST_BE_404 = {
+    "registry:child",
+    "registry:edit",
+    "registry:deactivate",
+    "registry:import_run",
+    "registry:import_run_csv",
+    "api:child_detail",
+    "api:child_by_number",
+}
+ROUTES: dict[str, Probe] = {
+    "registry:child": child_by_id("registry:child"),
+    "registry:edit": child_by_id("registry:edit"),
+    "registry:deactivate": child_by_id("registry:deactivate", "post"),
+    "registry:search": search,
+    "registry:add": plain("registry:add"),
+    "registry:export": territory_list("registry:export", format="csv"),
+    "registry:circuit": territory_list("registry:circuit", list="no_dni"),
+    "registry:quality": territory_list("registry:quality"),
+    "registry:import": plain("registry:import"),
+    "registry:import_run": import_runs("registry:import_run"),
+    "registry:import_run_csv": import_runs("registry:import_run_csv"),
+    "access:log": access_log,
+    "api:child_detail": api_child_by_id,
+    "api:child_by_number": api_by_number,
+    "api:child_list": api_list,
+    "api:departments": api_path("/api/territory/"),
+    "api:unit": api_path(f"/api/territory/{AWAY}"),
+    "api:openapi-json": api_path("/api/openapi.json"),
+    "api:openapi-view": api_path("/api/docs"),
+    "api:api-root": api_path("/api/"),
+    "web:home": plain("web:home"),
+    "web:health": plain("web:health"),
+    "territory:unit": plain("territory:unit", AWAY),
+    "login": plain("login"),
+    "logout": lambda client, world: [client.post(reverse("logout"))],
+}
+# The admin site is for administrators (national, staff): nobody else passes its login.
+ADMIN_PREFIX = "admin:"
+
+
+def every_url_name(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            names |= every_url_name(pattern, inner)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}{pattern.name}")
+    return names
+
+
+def test_every_url_is_covered():
+    names = {name for name in every_url_name() if not name.startswith(ADMIN_PREFIX)}
+    assert names - set(ROUTES) == set(), "add these URLs to ROUTES in tests/access/test_scope.py"
+    assert set(ROUTES) - names == set(), "ROUTES names URLs that no longer exist"
+
+
+def leaks(response, world: World) -> bool:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    text = body.decode("utf-8", errors="replace")
+    page = reverse("registry:child", args=[world.away_child.pk])
+    return HIDDEN_NAME in text.upper() or page in text or "74000003" in text
+
+
+def test_a_home_user_never_sees_the_away_child(home_user, world, client):
+    """Every route, for one user (one test per user keeps the suite quick; the failures name
+    the routes)."""
+    client.force_login(home_user)
+    failures = []
+    for name, probe in sorted(ROUTES.items(), key=lambda item: item[0] == "logout"):
+        for response in probe(client, world):
+            status = response.status_code
+            if status >= 500 or leaks(response, world):
+                failures.append((name, status, "leak or error"))
+            elif name in MUST_BE_404 and status != 404:
+                failures.append((name, status, "should be 404"))
+    assert failures == []
+
+
+def test_out_of_scope_lookups_are_404_for_those_who_may_see_children(world, client, make_user):
+    client.force_login(make_user("officer", "registry_officer", HOME))
+    for name in sorted(MUST_BE_404):
+        statuses = {response.status_code for response in ROUTES[name](client, world)}
+        assert statuses == {404}, (name, statuses)
+    by_dni = client.get(reverse("registry:search"), {"q": SECRET_DNI})
+    assert by_dni.status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["export", "circuit", "api"])
+def test_another_districts_list_is_404(kind, world, client, make_user):
+    client.force_login(make_user("officer", "registry_officer", HOME))
+    if kind == "api":
+        response = client.get("/api/children/", {"territory": AWAY})
+    else:
+        response = client.get(reverse(f"registry:{kind}"), {"code": AWAY, "format": "csv"})
+    assert response.status_code == 404
+
+
+def test_the_home_child_is_seen_where_the_away_one_is_not(world, client, make_user):
+    """The positive side, so that the 404s above are not an empty site."""
+    client.force_login(make_user("officer", "registry_officer", HOME))
+    assert client.get(reverse("registry:child", args=[world.home_child.pk])).status_code == 200
+    export = client.get(reverse("registry:export"), {"code": "05", "format": "csv"})
+    assert export.status_code == 200
+    assert "74000001" in export.content.decode("utf-8-sig")
+    assert not leaks(export, world)
+    listed = client.get("/api/children/").json()
+    assert [item["dni"] for item in listed["items"]] == ["74000001"]
+
+
+def test_a_token_sees_the_same_scope_as_its_user(world, client, make_user):
+    user = make_user("integration", "program_manager", HOME)
+    _token, key = ApiToken.issue(user, "test")
+    headers = {"Authorization": f"Bearer {key}"}
+    own = client.get(f"/api/children/{world.home_child.pk}", headers=headers)
+    other = client.get(f"/api/children/{world.away_child.pk}", headers=headers)
+    assert (own.status_code, other.status_code) == (200, 404)
+    assert own.json()["dni"] == "74000001"
+    assert (
+        client.get("/api/children/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    )
+
+
+def test_revoked_token_is_refused(world, client, make_user):
+    user = make_user("integration", "program_manager", HOME)
+    token, key = ApiToken.issue(user, "test")
+    token.revoked = True
+    token.save()
+    response = client.get("/api/children/", headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/admin/", "/admin/registry/child/", "/admin/access/accesslog/"])
+def test_the_admin_site_is_closed_to_scoped_users(path, world, client, make_user):
+    client.force_login(make_user("officer", "registry_officer", HOME))
+    response = client.get(path)
+    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+
+
+def test_an_import_quarantines_rows_outside_the_scope(tmp_path, world, make_user):
+    officer = make_user("officer", "registry_officer", HOME)
+    rows = [
+        child_row(dni="74000010", cnv="", ubigeo=HOME),
+        child_row(dni="74000011", cnv="", ubigeo=AWAY),  # another district
+        child_row(dni=SECRET_DNI, cnv="", ubigeo=HOME),  # the away child, "moved" here
+    ]
+    run = import_padron(
+        write_padron(tmp_path / "p.csv", rows), user=officer, allowed=allowed_ubigeos(officer)
+    )
+    reasons = {row.line: row.reasons for row in run.quarantined_rows.all()}
+    assert (run.created, run.quarantined) == (1, 2)
+    assert reasons[3][0].startswith("outside_scope")
+    assert reasons[4] == ["child_outside_scope"]
+    assert Child.objects.get(dni=SECRET_DNI).district_id == AWAY
+
+
+@pytest.mark.parametrize(("role", "scope"), HOME_USERS, ids=lambda v: str(v))
+def test_each_home_user_sees_the_home_child_if_their_role_may(
+    role, scope, world, client, make_user
+):
+    """Scopes by district, province, facility (care facility by name) and populated centers all
+    hold the home child; only the analyst without personal-data rights does not open it."""
+    client.force_login(make_user("someone", role, scope))
+    response = client.get(reverse("registry:child", args=[world.home_child.pk]))
+    assert response.status_code == (404 if role == "analyst" else 200)
