@@ -303,7 +303,8 @@ def test_revoked_token_is_refused(world, client, make_user):
 def test_the_admin_site_is_closed_to_scoped_users(path, world, client, make_user):
     client.force_login(make_user("officer", "registry_officer", HOME))
     response = client.get(path)
-    assert response.status_code == 302 and "/admin/login/" in response["Location"]
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
 
 
 def test_an_import_quarantines_rows_outside_the_scope(tmp_path, world, make_user):

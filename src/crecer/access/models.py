@@ -174,6 +174,6 @@ class ApiToken(models.Model):
 
     @classmethod
     def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
-        key = secrets.token_urlsafe(32)
+        key = secrets.token_hex(32)  # hex: never starts with "-", safe on any command line
         token = cls.objects.create(user=user, name=name, prefix=key[:8], digest=token_digest(key))
         return token, key

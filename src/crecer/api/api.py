@@ -59,7 +59,7 @@ def unit(request: HttpRequest, code: str) -> Any:
         district = District.objects.select_related("province").filter(ubigeo=code).first()
         if district:
             return _district(district)
-    return 404, {"detail": "Not Found"}
+    raise Http404
 
 
 def _unit(code: str, name: str, level: str, parent: Any, below: Any) -> dict:

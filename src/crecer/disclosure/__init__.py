@@ -36,6 +36,16 @@ def suppress(
     return {key: None if key in hidden else count for key, count in counts.items()}
 
 
+def total_or_none(
+    counts: Mapping[Key, int], cells: Mapping[Key, int | None], min_cell: int
+) -> int | None:
+    """The group's total, or None when it must be hidden too: it is itself small, or one cell
+    is still the only hidden one (a group of a single non-zero cell has no partner to hide)."""
+    total = sum(counts.values())
+    lone = sum(value is None for value in cells.values()) == 1
+    return None if is_small(total, min_cell) or lone else total
+
+
 @dataclass(frozen=True)
 class Rate:
     """A numerator over a denominator, or the reason it is not shown."""
