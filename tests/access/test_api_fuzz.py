@@ -7,7 +7,9 @@ from datetime import date
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
@@ -19,7 +21,19 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", get_wsgi_applicatio
 
 
 @pytest.fixture
-def api_key(db, make_user) -> str:
+def in_test_transaction():
+    """Schemathesis calls the WSGI app itself, whose request signals would close the database
+    connection (and the test's transaction with it); Django's own test client disconnects
+    them the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api_key(db, make_user, in_test_transaction) -> str:
     child = Child(
         dni="71234567",
         paternal_surname="QUISPE",

@@ -74,9 +74,7 @@ class Command(BaseCommand):
             user.save()
             assign(user, role, scope, personal_data=options["personal_data"])
         self.stdout.write(
-            self.style.SUCCESS(
-                f"Created {Role(role).label} {username!r}, scope {options['scope']}."
-            )
+            self.style.SUCCESS(f"Created {role} {username!r}, scope {options['scope']}.")
         )
 
 
