@@ -104,3 +104,16 @@ def test_token_is_printed_once_and_stored_hashed(monkeypatch):
     assert token.prefix in listed.getvalue()
     call_command("token", "revoke", token.prefix, stdout=io.StringIO())
     assert ApiToken.objects.get().revoked
+
+
+def test_the_admin_manages_roles_and_reads_the_log(client, monkeypatch):
+    create(monkeypatch, "jefa", "--admin")
+    create(monkeypatch, "rosa", "--role", "auditor", "--scope", "05")
+    client.force_login(get_user_model().objects.get(username="jefa"))
+    rosa = get_user_model().objects.get(username="rosa")
+    page = client.get(f"/admin/auth/user/{rosa.pk}/change/")
+    assert page.status_code == 200
+    assert b"assignment-0-role" in page.content  # the role and scope on the user's form
+    assert client.get("/admin/auth/user/").status_code == 200
+    assert client.get("/admin/access/accesslog/").status_code == 200
+    assert client.get("/admin/access/accesslog/add/").status_code == 403  # evidence: read-only

@@ -18,7 +18,7 @@ from django.http import Http404
 
 from crecer.access.models import Assignment, Role, ScopeLevel
 from crecer.registry.models import Child, ImportRun
-from crecer.territory.models import District
+from crecer.territory.models import District, within
 
 
 class Can(StrEnum):
@@ -74,7 +74,7 @@ class Scope:
             return Q(populated_center_id__in=sorted(self.centers))
         if self.national:
             return Q()
-        return Q(district__ubigeo__startswith=self.territory_code)
+        return within(self.territory_code)
 
     def district_prefixes(self) -> list[str]:
         """Ubigeo prefixes of the districts the scope lies in ("" = all)."""

@@ -17,7 +17,7 @@ from crecer.api import schemas
 from crecer.api.auth import PERSONAL_DATA_AUTH
 from crecer.registry.identifiers import clean_number
 from crecer.registry.models import Child
-from crecer.territory.models import Department, District, Province
+from crecer.territory.models import Department, District, Province, within
 
 api = NinjaAPI(
     title="Crecer API",
@@ -125,9 +125,7 @@ def child_list(
 ) -> Any:
     found = _visible(request).order_by("pk")
     if territory:
-        found = found.filter(
-            district__ubigeo__startswith=policy.territory_or_404(request.user, territory)
-        )
+        found = found.filter(within(policy.territory_or_404(request.user, territory)))
     page = list(found[offset : offset + limit])
     audit.record(
         request,

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from crecer.registry.columns import ALIASES, EXPORT_ORDER
 from crecer.registry.models import Child
+from crecer.territory.models import within
 
 # Model fields that export as another column name.
 COLUMN_SOURCES = {"ubigeo": "district_id", "populated_center_code": "populated_center_id"}
@@ -24,7 +25,7 @@ def in_territory(code: str, children: QuerySet | None = None) -> QuerySet:
     """Children (of ``children``, default all) of a department (2 digits), province (4) or
     district (6)."""
     base = Child.objects.all() if children is None else children
-    return base.filter(district__ubigeo__startswith=code).order_by("district_id", "pk")
+    return base.filter(within(code)).order_by("district_id", "pk")
 
 
 def registry_frame(children: QuerySet) -> pl.DataFrame:

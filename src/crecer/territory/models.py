@@ -8,8 +8,18 @@ department ``05``, province ``0504``, district (ubigeo) ``050403``, populated ce
 from __future__ import annotations
 
 from django.db import models
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
+
+
+def within(code: str, field: str = "district_id") -> Q:
+    """Rows whose 6-digit ubigeo ``field`` lies in department, province or district ``code``.
+
+    Written as a range of digit strings, not ``LIKE 'code%'``: a range uses the ordinary
+    index on the column under any collation, where PostgreSQL's LIKE needs a C collation or a
+    pattern index."""
+    pad = 6 - len(code)
+    return Q(**{f"{field}__gte": code + "0" * pad, f"{field}__lte": code + "9" * pad})
 
 
 class AltitudeSource(models.TextChoices):
