@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crecer.territory",
     "crecer.registry",
     "crecer.access",
+    "crecer.health",
     "crecer.demo",
     "ninja",  # serves the API documentation's scripts itself (no CDN)
     "axes",

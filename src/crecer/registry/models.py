@@ -199,9 +199,18 @@ class Child(models.Model):
         return (on - self.birth_date).days
 
 
-class ImportRun(models.Model):
-    """One import of a padrón file: its counts always add up to the rows read."""
+class ImportKind(models.TextChoices):
+    PADRON = "padron", _("Padrón Nominal")
+    EVENTS = "events", _("health services")
 
+
+class ImportRun(models.Model):
+    """One import of a file (the padrón, or health services): its counts always add up to the
+    rows read."""
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=ImportKind.choices, default=ImportKind.PADRON
+    )
     file_name = models.CharField(_("file"), max_length=500)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     started_at = models.DateTimeField(_("started"), auto_now_add=True)

@@ -1,0 +1,2 @@
+"""Services a child receives: HIS-coded attentions (CRED, vaccines, iron, Hb tests…), growth
+measurements and hemoglobin values — the events the analytics refresh turns into status."""
