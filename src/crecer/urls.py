@@ -15,6 +15,7 @@ urlpatterns = [
     path("api/", api.urls),
     path("", include("crecer.access.urls")),
     path("", include("crecer.registry.urls")),
+    path("", include("crecer.health.urls")),
     path("", include("crecer.web.urls")),
     path("", include("crecer.territory.urls")),
 ]
