@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from crecer.norms.base import Cited, LocalizedText, Strict
 from crecer.norms.hemoglobin import AnemiaNorms
+from crecer.norms.indicators import AnalyticsNorms
 from crecer.norms.schedule import ScheduleNorms
 
 __all__ = ["Cited", "LocalizedText", "Profile", "Strict"]
@@ -108,6 +109,7 @@ class Profile(Strict):
     anemia: AnemiaNorms | None = None
     schedules: ScheduleNorms | None = None
     disclosure: Disclosure = Field(default_factory=Disclosure)
+    analytics: AnalyticsNorms | None = None
 
     @model_validator(mode="after")
     def cited_sources_exist(self) -> Profile:
