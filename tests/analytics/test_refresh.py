@@ -189,3 +189,20 @@ def test_a_failed_refresh_keeps_the_previous_results(population, monkeypatch):
         refresh(AS_OF, "", PERU)
     assert Refresh.objects.get().pk == first.pk
     assert IndicatorValue.objects.filter(refresh=first).exists()
+
+
+def test_the_command_refreshes_month_ends(population):
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command(
+        "refresh", "--as-of", "2026-06-30", "--months", "3", stdout=out, stderr=io.StringIO()
+    )
+    assert sorted(Refresh.objects.values_list("as_of", flat=True)) == [
+        date(2026, 4, 30),
+        date(2026, 5, 31),
+        date(2026, 6, 30),
+    ]
+    assert "Refreshed PE as of 2026-06-30: 7 children" in out.getvalue()

@@ -3,7 +3,7 @@ indicator tables for a date (default today) and a territory (default the whole c
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -20,12 +20,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--as-of", type=date.fromisoformat, help="YYYY-MM-DD (default today)")
         parser.add_argument("--scope", default="", help="department, province or district ubigeo")
+        parser.add_argument(
+            "--months",
+            type=int,
+            default=1,
+            help="also refresh the ends of the N-1 months before (monthly trends)",
+        )
 
-    def handle(self, *args, as_of: date | None, scope: str, **options) -> None:
+    def handle(self, *args, as_of: date | None, scope: str, months: int, **options) -> None:
         ensure_migrated()
         if scope and (not scope.isdigit() or len(scope) not in (2, 4, 6)):
             raise CommandError("--scope is a 2, 4 or 6-digit ubigeo")
-        day = as_of or timezone.localdate()
+        if months < 1:
+            raise CommandError("--months is 1 or more")
+        latest = as_of or timezone.localdate()
+        for day in reversed(month_ends(latest, months)):
+            self.refresh_one(day, scope)
+
+    def refresh_one(self, day: date, scope: str) -> None:
         try:
             run = refresh(day, scope, active_profile(settings.CRECER_PROFILE), self.progress)
         except NoCatalogue as problem:
@@ -40,3 +52,11 @@ class Command(BaseCommand):
 
     def progress(self, stage: str, seconds: float) -> None:
         self.stderr.write(f"  {stage}: {seconds:.1f} s")
+
+
+def month_ends(latest: date, months: int) -> list[date]:
+    """``latest`` and the last days of the ``months - 1`` months before it."""
+    days = [latest]
+    for _ in range(months - 1):
+        days.append(days[-1].replace(day=1) - timedelta(days=1))
+    return days
