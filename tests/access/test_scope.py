@@ -158,6 +158,21 @@ def access_log(client: Client, world: World) -> list:
     return [client.get(url, {"child": world.away_child.pk}), client.get(url)]
 
 
+def indicator_lists(client: Client, world: World) -> list:
+    """The children behind an indicator of the away district, and of the whole country."""
+    from crecer.analytics.refresh import refresh
+    from crecer.norms import load_profile
+
+    refresh(date(2026, 6, 30), "", load_profile("peru"))
+    url = reverse("analytics:children")
+    cells = [("district", AWAY), ("province", AWAY[:4]), ("country", "PE")]
+    return [
+        client.get(url, {"indicator": "sis_u5", "level": level, "code": code, "part": part})
+        for level, code in cells
+        for part in ("numerator", "denominator")
+    ]
+
+
 def api_path(path: str) -> Probe:
     def probe(client: Client, world: World) -> list:
         return [client.get(path)]
@@ -189,6 +204,7 @@ ROUTES: dict[str, Probe] = {
     "registry:import_run": import_runs("registry:import_run"),
     "registry:import_run_csv": import_runs("registry:import_run_csv"),
     "access:log": access_log,
+    "analytics:children": indicator_lists,
     "api:child_detail": api_child_by_id,
     "api:child_by_number": api_by_number,
     "api:child_list": api_list,

@@ -206,3 +206,25 @@ def test_the_command_refreshes_month_ends(population):
         date(2026, 6, 30),
     ]
     assert "Refreshed PE as of 2026-06-30: 7 children" in out.getvalue()
+
+
+def test_territory_pages_show_the_indicators(population, client, make_user):
+    """The public sees suppressed figures (3 of 5 rests on a small numerator); an officer sees
+    the numbers with links to the children behind them."""
+    refresh(AS_OF, "", PERU)
+    public = client.get("/territory/0504/").content.decode()
+    assert "Desnutrición crónica en menores de 5 años (OMS)" in public
+    assert "indicators/children/" not in public
+    client.force_login(make_user("registradora", "registry_officer", "PE"))
+    page = client.get("/", {"indicator": "ccm_u5"})
+    assert page.context["indicators"]["rows"][0].cell.percent == 60.0  # 3 of 5, above
+    ranking = {
+        cell.code: (cell.numerator, cell.denominator)
+        for cell in page.context["indicators"]["ranking"]
+    }
+    assert ranking == {"05": (3, 5)}
+    listed = client.get(
+        "/indicators/children/",
+        {"indicator": "ccm_u5", "level": "district", "code": "050403", "part": "numerator"},
+    )
+    assert [c.cnv for c in listed.context["page"]] == ["1000000001", "1000000002"]

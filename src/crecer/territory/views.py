@@ -3,12 +3,15 @@ level (2 department, 4 province, 6 district)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
+from crecer.analytics.dashboard import dashboard
 from crecer.territory.models import Department, District, Province
+from crecer.web.context_processors import active_profile
 
 CENTERS_PER_PAGE = 100
 
@@ -31,7 +34,12 @@ def department_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "territory/department.html",
-        {"department": department, "provinces": provinces, "breadcrumbs": [department]},
+        {
+            "department": department,
+            "provinces": provinces,
+            "breadcrumbs": [department],
+            "indicators": indicators_of(request, code),
+        },
     )
 
 
@@ -45,6 +53,7 @@ def province_page(request: HttpRequest, code: str) -> HttpResponse:
             "province": province,
             "districts": districts,
             "breadcrumbs": [province.department, province],
+            "indicators": indicators_of(request, code),
         },
     )
 
@@ -66,5 +75,12 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
             "centers": centers,
             "facilities": district.facilities.all(),
             "breadcrumbs": [district.province.department, district.province, district],
+            "indicators": indicators_of(request, code),
         },
     )
+
+
+def indicators_of(request: HttpRequest, code: str) -> dict | None:
+    """The indicators section of a unit's page ("" = the country), from the latest refresh."""
+    profile = active_profile(settings.CRECER_PROFILE)
+    return dashboard(code, request.user, profile, request.GET.get("indicator"))

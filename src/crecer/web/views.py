@@ -2,6 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from crecer.territory.models import Department
+from crecer.territory.views import indicators_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -12,7 +13,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "provinces": sum(d.province_count for d in departments),
         "districts": sum(d.district_count for d in departments),
     }
-    return render(request, "web/home.html", {"departments": departments, "totals": totals})
+    return render(
+        request,
+        "web/home.html",
+        {"departments": departments, "totals": totals, "indicators": indicators_of(request, "")},
+    )
 
 
 def health(request: HttpRequest) -> HttpResponse:
