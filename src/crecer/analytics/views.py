@@ -6,14 +6,16 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from crecer.access import audit, policy
 from crecer.access.models import Action
+from crecer.analytics import opendata
 from crecer.analytics.dashboard import latest_refresh
 from crecer.analytics.indicators import LEVELS
 from crecer.analytics.lists import children_behind
+from crecer.analytics.models import Refresh
 from crecer.web.context_processors import active_profile
 
 PAGE_SIZE = 100
@@ -66,3 +68,44 @@ def children(request: HttpRequest) -> HttpResponse:
         "analytics/children.html",
         {"cell": cell, "indicator": indicator, "refresh": refresh, "page": page},
     )
+
+
+OPEN_DATA_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "json": "application/json",
+    "parquet": "application/vnd.apache.parquet",
+}
+
+
+def open_data(request: HttpRequest) -> HttpResponse:
+    """The public page: what is published, the columns, the links."""
+    profile = active_profile(settings.CRECER_PROFILE)
+    return render(
+        request,
+        "analytics/open_data.html",
+        {
+            "indicators": opendata.catalogue(profile),
+            "columns": opendata.VALUE_COLUMNS,
+            "levels": opendata.PUBLIC_LEVELS,
+            "refreshes": Refresh.objects.filter(scope="").order_by("-as_of")[:24],
+        },
+    )
+
+
+def open_data_indicators(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(
+        {"indicators": opendata.catalogue(active_profile(settings.CRECER_PROFILE))},
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def open_data_values(request: HttpRequest, kind: str) -> HttpResponse:
+    level = request.GET.get("level") or None
+    if kind not in OPEN_DATA_TYPES or (level and level not in opendata.PUBLIC_LEVELS):
+        raise Http404
+    frame = opendata.values(
+        active_profile(settings.CRECER_PROFILE), level, request.GET.get("indicator") or None
+    )
+    response = HttpResponse(opendata.as_bytes(frame, kind), content_type=OPEN_DATA_TYPES[kind])
+    response["Content-Disposition"] = f'attachment; filename="crecer-indicators.{kind}"'
+    return response

@@ -1,0 +1,92 @@
+"""Open data: indicator metadata and suppressed aggregates by territory and month, with no
+personal data. The same numbers the State sees, minus the small cells."""
+
+from __future__ import annotations
+
+import io
+
+import polars as pl
+
+from crecer.analytics.models import IndicatorValue, Refresh
+from crecer.disclosure import suppress_rate
+from crecer.norms import Profile
+
+# Documented on the open-data page; the order is the files' column order.
+VALUE_COLUMNS = {
+    "as_of": "date of the refresh (last day of the month for monthly series)",
+    "indicator": "indicator id (see indicators.json)",
+    "level": "country, department, province, district, populated_center or facility",
+    "code": "INEI ubigeo / populated-center code (PE for the country); facility name",
+    "numerator": "children in the numerator (empty when suppressed)",
+    "denominator": "children in the denominator (empty when suppressed)",
+    "percent": "100 × numerator / denominator, one decimal (empty when suppressed)",
+    "suppressed": "true when the cell rests on fewer children than the profile's min_cell",
+}
+PUBLIC_LEVELS = ("country", "department", "province", "district")
+
+
+def catalogue(profile: Profile) -> list[dict]:
+    if profile.analytics is None:
+        return []
+    return [
+        {
+            "id": i.id,
+            "name_es": i.name.es,
+            "name_en": i.name.en,
+            "min_age_days": i.min_age_days,
+            "max_age_days": i.max_age_days,
+            "population": i.population,
+            "denominator": i.denominator,
+            "numerator": i.numerator,
+            "lower_is_better": i.lower_is_better,
+            "source": i.source,
+            "unconfirmed": i.unconfirmed,
+            "note": i.note,
+            "targets": [{"year": t.year, "value": t.value} for t in i.targets],
+        }
+        for i in profile.analytics.indicators
+    ]
+
+
+def values(
+    profile: Profile, level: str | None = None, indicator: str | None = None
+) -> pl.DataFrame:
+    """Every national refresh's values at the public levels, suppressed."""
+    rows = IndicatorValue.objects.filter(
+        refresh__in=Refresh.objects.filter(scope=""), level__in=PUBLIC_LEVELS
+    )
+    if level:
+        rows = rows.filter(level=level)
+    if indicator:
+        rows = rows.filter(indicator=indicator)
+    min_cell = profile.disclosure.min_cell
+    records = []
+    for as_of, ind, lev, code, numerator, denominator in rows.values_list(
+        "refresh__as_of", "indicator", "level", "code", "numerator", "denominator"
+    ).order_by("refresh__as_of", "indicator", "level", "code"):
+        rate = suppress_rate(numerator, denominator, min_cell)
+        records.append(
+            (as_of, ind, lev, code, rate.numerator, rate.denominator, rate.percent, rate.suppressed)
+        )
+    schema = {
+        "as_of": pl.Date,
+        "indicator": pl.String,
+        "level": pl.String,
+        "code": pl.String,
+        "numerator": pl.Int64,
+        "denominator": pl.Int64,
+        "percent": pl.Float64,
+        "suppressed": pl.Boolean,
+    }
+    return pl.DataFrame(records, schema=schema, orient="row")
+
+
+def as_bytes(frame: pl.DataFrame, kind: str) -> bytes:
+    buffer = io.BytesIO()
+    if kind == "csv":
+        frame.write_csv(buffer)
+    elif kind == "parquet":
+        frame.write_parquet(buffer)
+    else:
+        frame.write_json(buffer)
+    return buffer.getvalue()
