@@ -7,7 +7,13 @@ from __future__ import annotations
 import polars as pl
 from django.db.models import Q
 
-from crecer.territory.models import District, DistrictPopulation, HealthFacility, PopulatedCenter
+from crecer.territory.models import (
+    District,
+    DistrictPopulation,
+    HealthFacility,
+    PopulatedCenter,
+    within,
+)
 
 DISTRICT_SCHEMA = {
     "ubigeo": pl.String,
@@ -32,7 +38,7 @@ def scope_filter(scope: str, field: str = "ubigeo") -> Q:
         return Q()
     if not scope.isdigit() or len(scope) not in (2, 4, 6):
         raise ValueError(f"scope {scope!r}: PE, or a 2-, 4- or 6-digit ubigeo")
-    return Q(**{f"{field}__startswith": scope})
+    return within(scope, field)
 
 
 def districts(scope: str) -> pl.DataFrame:

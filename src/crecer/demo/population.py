@@ -28,14 +28,15 @@ EDUCATION = np.array(
 def prepare_districts(districts: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
     """Fill missing attributes with the documented defaults (``targets.DEFAULT_*``) and add
     the expected number of children under 6 and language shares. Returns the frame and the
-    names of the attributes that took a default somewhere (for the manifest)."""
+    names of the attributes missing somewhere (for the manifest; a missing altitude has no
+    default: Hb tests there keep no altitude and stay unclassified)."""
     defaults = {
         "population": targets.DEFAULT_POPULATION,
         "poverty_pct": targets.DEFAULT_POVERTY_PCT,
         "extreme_poverty_pct": targets.DEFAULT_EXTREME_POVERTY_PCT,
         "rural_share": targets.DEFAULT_RURAL_SHARE,
     }
-    used = [name for name in defaults if districts[name].null_count() > 0]
+    used = [name for name in [*defaults, "altitude_m"] if districts[name].null_count() > 0]
     frame = districts.with_columns(
         pl.col(name).fill_null(value).cast(pl.Float64) for name, value in defaults.items()
     ).with_columns(pl.col("ubigeo").str.slice(0, 2).alias("department"))

@@ -134,7 +134,8 @@ class _Padron:
 
     def _write(self, rows: pl.DataFrame) -> None:
         header = self.line == faults.FIRST_LINE
-        text = export.with_headers(rows).write_csv(
+        # An empty field is written empty, not as "", as exports have it.
+        text = export.with_headers(rows.with_columns(pl.all().replace("", None))).write_csv(
             separator=";", quote_style="necessary", include_header=header
         )
         self.file.write(text)

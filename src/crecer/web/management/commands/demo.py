@@ -1,8 +1,9 @@
 """``crecer demo``: one command from a fresh install to a running site.
 
 It prepares the database (migrations, which also load the bundled INEI hierarchy), loads the
-official territory files of ``--reference-dir`` (or ``CRECER_REFERENCE_DIR``) when given, and
-serves.
+official territory files of ``--reference-dir`` (or ``CRECER_REFERENCE_DIR``) when given,
+generates a synthetic population of ``--scope`` (default Ayacucho, ``05``) into the database —
+once: run again, it reuses the population already there — refreshes the indicators, and serves.
 """
 
 from __future__ import annotations
@@ -10,15 +11,21 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from crecer.demo import database
+from crecer.demo.run import Options, generate
 from crecer.territory.models import District
+from crecer.web.context_processors import active_profile
 from crecer.web.management.commands.serve import serve
 
 
 class Command(BaseCommand):
-    help = "Set up the database, load territory files if given, and serve the site."
+    help = "Set up the database, load territory files if given, generate a demo population, serve."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
@@ -32,6 +39,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-serve", action="store_true", help="prepare the data, do not serve"
         )
+        parser.add_argument(
+            "--scope", default="05", help="territory of the demo population (default 05, Ayacucho)"
+        )
+        parser.add_argument("--seed", type=int, default=1, help="seed of the demo population")
 
     def handle(self, *args, reference_dir: Path | None, host: str, port: int, **options) -> None:
         call_command("migrate", interactive=False, verbosity=0)
@@ -44,7 +55,55 @@ class Command(BaseCommand):
                 "(use --reference-dir or CRECER_REFERENCE_DIR for altitude, population, "
                 "populated centers, facilities and boundaries)."
             )
+        self.populate(options["scope"], options["seed"])
         if options["no_serve"]:
             return
         call_command("collectstatic", interactive=False, verbosity=0)
         serve(host, port, 8, self.stdout.write)
+
+    def populate(self, scope: str, seed: int) -> None:
+        """Generate the synthetic population once, then refresh the indicators."""
+        existing = database.existing_run(scope, seed, 1.0)
+        if existing is not None:
+            self.stdout.write(
+                _("Synthetic population of %(scope)s (seed %(seed)s) present: %(n)s children.")
+                % {"scope": scope, "seed": seed, "n": existing.created}
+            )
+            return
+        if database.children_in_scope(scope):
+            self.stdout.write(
+                _("Children already registered in %(scope)s: no synthetic population added.")
+                % {"scope": scope}
+            )
+            return
+        self.stdout.write(_("Generating the synthetic population of %(scope)s…") % {"scope": scope})
+        profile = active_profile(settings.CRECER_PROFILE)
+        try:
+            result = generate(
+                Options(scope=scope, seed=seed, as_of=timezone.localdate(), into_db=True),
+                profile,
+                self.stdout.write,
+            )
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        achieved = result["achieved"]
+        unknown = _("unknown")
+        self.stdout.write(
+            _("%(n)s children; stunting %(stunting)s %%, anemia 6-35 months %(anemia)s %%.")
+            % {
+                "n": result["counts"].get("children", 0),
+                "stunting": achieved["stunting_under_5"] or unknown,
+                "anemia": achieved["anemia_6_35_endes_rule"] or unknown,
+            }
+        )
+        if result["defaults_used"]:
+            self.stdout.write(
+                _(
+                    "Not loaded for this territory: %(names)s (documented defaults used; "
+                    "without altitude, Hb cannot be adjusted)."
+                )
+                % {"names": ", ".join(result["defaults_used"])}
+            )
+        call_command(
+            "refresh", "--scope", "" if scope.upper() == "PE" else scope, stdout=self.stdout
+        )
