@@ -1,0 +1,127 @@
+"""The pure generator: determinism, identifiers the registry accepts, the shape of the data."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+import pytest
+from polars.testing import assert_frame_equal
+
+from crecer.demo import export, faults
+from crecer.demo.generator import Population
+from crecer.demo.identifiers import CAPACITY, scrambled
+from crecer.growth import zscores
+from crecer.registry.identifiers import cnv_problem, dni_problem, document_problem
+from crecer.registry.reading import read_table
+from crecer.registry.validation import REASON, Territory, validate
+
+from .frames import AS_OF, centers, generate
+
+
+@pytest.fixture(scope="module")
+def small() -> Population:
+    return generate(seed=1)
+
+
+def test_same_seed_same_population(small):
+    again = generate(seed=1)
+    for name in Population.FIELDS:
+        assert_frame_equal(getattr(small, name), getattr(again, name))
+
+
+def test_another_seed_another_population(small):
+    other = generate(seed=2)
+    assert small.children.height == other.children.height  # sizes come from the territory
+    assert not small.children["birth_date"].equals(other.children["birth_date"])
+    assert not small.growth["length_cm"].equals(other.growth["length_cm"])
+
+
+def test_identifiers_are_unique_and_well_formed(small):
+    children = small.children
+    for name in ("padron_code", "cnv", "cui", "dni"):
+        present = children[name].drop_nulls()
+        assert present.n_unique() == present.len(), name
+    assert all(dni_problem(v) is None for v in children["dni"].drop_nulls())
+    assert all(dni_problem(v) is None for v in children["cui"].drop_nulls())
+    assert all(cnv_problem(v) is None for v in children["cnv"].drop_nulls())
+    mothers = children.filter(pl.col("mother_document_type") != "")
+    for kind, number in mothers.select("mother_document_type", "mother_document_number").rows():
+        assert document_problem(kind, number) is None, (kind, number)
+    # A DNI, once issued, is the CUI given at registration.
+    issued = children.filter(pl.col("dni").is_not_null())
+    assert (issued["dni"] == issued["cui"]).all()
+
+
+def test_scramble_is_a_bijection_on_its_space():
+    numbers = np.arange(0, CAPACITY, 997)
+    values = scrambled("child_dni", numbers)
+    assert len(set(values)) == len(numbers)
+    with pytest.raises(ValueError, match="more than"):
+        scrambled("child_dni", np.array([CAPACITY]))
+
+
+def test_clean_export_passes_the_registry_validation(small, tmp_path):
+    """Every generated row — identifiers, codes, dates, places — passes the importer's own
+    columnar validation (the same function ``crecer import padron`` runs)."""
+    rows = export.padron_rows(small.children)
+    path = tmp_path / "padron.csv"
+    export.with_headers(rows).write_csv(path, separator=";")
+    territory = Territory(
+        ubigeos=frozenset(small.children["ubigeo"].unique()),
+        centers=frozenset(centers()["code"]),
+    )
+    checked = validate(read_table(path), territory, AS_OF)
+    assert checked.height == small.children.height
+    assert checked.filter(pl.col(REASON) != "").height == 0
+
+
+def test_faults_cover_every_kind_and_lines_are_unique(small):
+    rows = export.padron_rows(small.children)
+    injected = faults.inject(
+        rows,
+        rng=np.random.default_rng(0),
+        rate=0.05,
+        as_of=AS_OF,
+        centers=frozenset(centers()["code"]),
+    )
+    entries = injected.expected + faults.copies_expected(
+        injected.copy_reasons, faults.FIRST_LINE + rows.height
+    )
+    # 5 % of ~9,000 rows ≈ 450 faults over 15 kinds: each kind is drawn ~30 times.
+    assert {entry["fault"] for entry in entries} == set(faults.FAULTS)
+    assert len({entry["line"] for entry in entries}) == len(entries)
+    assert injected.rows.height == rows.height
+    assert injected.copies.height == len(injected.copy_reasons)
+
+
+def test_growth_falters_from_birth_to_two_years(small):
+    """Mean length-for-age z falls from the first months to 18-23 months (the shape of Peru's
+    ENDES curves), and stunting is higher in the rural districts."""
+    rows = small.growth.join(small.children.select("child", "sex", "birth_date"), on="child")
+    age = (rows["date"] - rows["birth_date"]).dt.total_days().to_numpy()
+    z = zscores(
+        sex=rows["sex"].cast(pl.Int64).to_numpy(),
+        age_days=age,
+        weight_kg=rows["weight_kg"].to_numpy(),
+        length_cm=rows["length_cm"].to_numpy(),
+        measure=rows["measure"].to_numpy(),
+    )
+    valid = ~np.isnan(z["z_lhfa"]) & ~z["flag_lhfa"]
+    young = valid & (age < 183)
+    older = valid & (age >= 548) & (age < 730)
+    # FALTERING_Z = 1.0 between birth and 24 months: by 18-23 months at least 0.5 of it.
+    assert z["z_lhfa"][young].mean() - z["z_lhfa"][older].mean() > 0.5
+    # Gross errors (0.3 % of measurements) are flagged as implausible by the WHO rules.
+    gross = rows["gross_error"].to_numpy()
+    flagged = z["flag_lhfa"] | z["flag_wfa"]
+    assert flagged[gross].mean() > 0.9
+
+
+def test_hemoglobin_carries_the_altitude_used(small):
+    tests = small.hemoglobin
+    assert set(tests["altitude_source"].unique()) <= {"center", "district", "unknown"}
+    unknown = tests.filter(pl.col("altitude_source") == "unknown")
+    assert unknown["altitude_m"].null_count() == unknown.height
+    high = tests.filter(pl.col("altitude_m") > 2500)["hb_observed"].mean()
+    coast = tests.filter(pl.col("altitude_m") < 500)["hb_observed"].mean()
+    assert high > coast + 1.0  # MINSA/WHO adjust ≥ 1.8 g/dL above 2,500 m
