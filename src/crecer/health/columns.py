@@ -1,0 +1,47 @@
+"""The columns of a service-event file: Crecer's own names and the headers of a HIS-MINSA
+extract ("trama", open data). Headers are compared folded (no accents, case, punctuation), like
+the padrón's (:mod:`crecer.registry.columns`)."""
+
+from __future__ import annotations
+
+from crecer.registry.identifiers import fold
+
+# Crecer's column name -> other headers seen in HIS-MINSA extracts and in the demo's files.
+ALIASES: dict[str, list[str]] = {
+    "dni": ["DNI", "Numero_Documento_Menor", "NU_DNI_MENOR"],
+    "cui": ["CUI"],
+    "cnv": ["CNV", "Nro CNV", "NU_CNV"],
+    "padron_code": ["Código del padrón nominal", "Cod. Pad", "COD_PAD"],
+    # HIS: the patient's document and its type (DNI, CNV…), resolved to one of the above.
+    "document_type": ["Tipo_Doc_Paciente", "Id_Tipo_Documento_Paciente", "Tipo documento"],
+    "document_number": ["Numero_Documento_Paciente", "Nro documento", "Documento"],
+    "date": ["Fecha_Atencion", "Fecha", "Fecha de atención", "attention_date"],
+    "code": ["Codigo_Item", "Código", "Codigo", "Cod_Item", "his_code"],
+    "lab": ["Valor_Lab", "LAB", "Valor Lab"],
+    "facility": [
+        "Id_Establecimiento",
+        "Renipress",
+        "Codigo_Unico",
+        "Cod_2000",
+        "Establecimiento",
+        "renipress_code",
+    ],
+    "weight_kg": ["Peso", "Peso (kg)", "weight"],
+    "length_cm": ["Talla", "Talla (cm)", "length", "height_cm"],
+    "measure": ["Posicion", "Posición", "Medida", "Tipo de medida"],
+    "head_cm": ["Perimetro_Cefalico", "Perímetro cefálico", "head_circumference_cm"],
+    "oedema": ["Edema", "edema"],
+    "hb": ["Hemoglobina", "Hb", "hb_observed", "Valor_Hb"],
+    "altitude_m": ["Altitud", "Altitud (m)", "altitude"],
+}
+IDENTIFIERS = ["dni", "cui", "cnv", "padron_code"]
+
+_BY_FOLDED: dict[str, str] = {}
+for _name, _aliases in ALIASES.items():
+    for _header in (_name, _name.replace("_", " "), *_aliases):
+        _BY_FOLDED.setdefault(fold(_header), _name)
+
+
+def column_for(header: str) -> str | None:
+    """Crecer's event column name for a file header, or None when the header is not known."""
+    return _BY_FOLDED.get(fold(header))

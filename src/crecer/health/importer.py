@@ -1,0 +1,288 @@
+"""Bulk import of service events (HIS-MINSA rows or Crecer's CSV): read, validate, match with the
+registry and with what is stored — on columns (Polars) — then write in bulk (COPY / executemany)
+and quarantine the rest. Every row read ends stored (created or unchanged) or quarantined with
+every reason; the counts add up to the rows read; importing a file again changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from itertools import chain
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from crecer.health import reasons as _reasons  # noqa: F401  (registers the event reasons)
+from crecer.health.columns import IDENTIFIERS
+from crecer.health.matching import (
+    CHILD_SCHEMA,
+    EMPTY_SEEN,
+    child_reasons,
+    mark_duplicates,
+    with_children,
+)
+from crecer.health.models import AltitudeSource, GrowthCheck, HemoglobinTest, ServiceRecord
+from crecer.health.parts import Parts, owners, parts_of, stored_conflicts
+from crecer.health.reading import read_event_chunks
+from crecer.health.validation import Limits, known_codes, validate_events
+from crecer.norms import load_profile
+from crecer.registry import bulk
+from crecer.registry.models import Child, ImportKind, ImportRun, QuarantinedRow
+from crecer.registry.reading import Table
+from crecer.registry.validation import REASON, REASONS_SEPARATOR
+from crecer.territory.models import District, HealthFacility, PopulatedCenter
+
+Progress = Callable[[str, int, int], None]
+BATCH = 1000
+
+
+@dataclass
+class EventImportState:
+    """What the import carries from one chunk of the file to the next."""
+
+    codes: frozenset[str]
+    limits: Limits
+    scope: QuerySet[Child] | None = None  # children the user may record for (None: all)
+    seen: pl.DataFrame = field(default_factory=lambda: EMPTY_SEEN)
+    rows_read: int = 0
+    created: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+
+
+def import_events(
+    path: Path,
+    *,
+    user: Any = None,
+    today: date | None = None,
+    progress: Progress | None = None,
+    scope: QuerySet[Child] | None = None,
+    profile_name: str = "peru",
+) -> ImportRun:
+    """Import a service-event CSV/XLSX file; return the run with its counts and quarantine.
+
+    ``scope`` is the children the importing user may record services for
+    (``policy.children(user, Can.RECORD_SERVICES)``); rows of other children are quarantined.
+    Chunks of ``CHUNK_ROWS`` rows, one transaction: a failure stores nothing. Raises
+    :class:`~crecer.registry.reading.UnreadableFile` when the file cannot be read.
+    """
+    report = progress or (lambda stage, done, total: None)
+    chunks = read_event_chunks(path)
+    first = next(chunks)
+    profile = load_profile(profile_name)
+    low, high = profile.territory.bounds.altitude_m
+    state = EventImportState(
+        codes=known_codes(profile), limits=Limits(altitude_m=(low, high)), scope=scope
+    )
+    context = {
+        "today": today or timezone.localdate(),
+        "now": timezone.now(),
+        "user_id": getattr(user, "pk", None),
+    }
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            kind=ImportKind.EVENTS,
+            file_name=path.name,
+            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            user=user if context["user_id"] else None,
+            encoding=first.encoding,
+            delimiter=first.delimiter,
+        )
+        for table in chain([first], chunks):
+            import_chunk(table, run, state, context, report)
+            report("rows", state.rows_read, 0)
+        run.rows_read = state.rows_read
+        run.created = state.created
+        run.unchanged = state.unchanged
+        run.quarantined = state.quarantined
+        run.save()
+    assert run.adds_up, "every row read must be stored or quarantined"
+    return run
+
+
+def import_chunk(
+    table: Table, run: ImportRun, state: EventImportState, context: dict, report: Progress
+) -> None:
+    report("read", len(table), 0)
+    frame = validate_events(table, state.codes, context["today"], state.limits)
+    rejected = [frame.filter(pl.col(REASON) != "").select("__index__", REASON)]
+    rows = frame.filter(pl.col(REASON) == "")
+    rows = with_children(rows, children_frame(rows))
+    rows = child_reasons(rows, in_scope(rows, state.scope))
+    rows, state.seen = mark_duplicates(rows, state.seen)
+    rejected.append(rows.filter(pl.col(REASON) != "").select("__index__", REASON))
+    rows = rows.filter(pl.col(REASON) == "")
+    parts = parts_of(rows)
+    conflicts, parts = stored_conflicts(parts, stored_events(rows))
+    parts = parts.without(conflicts["__index__"])
+    in_file, parts = settle_owners(parts)
+    conflicts = pl.concat([conflicts, in_file]).group_by("__index__").agg(pl.col("__reason__"))
+    rejected.append(
+        conflicts.select("__index__", pl.col("__reason__").list.join(REASONS_SEPARATOR)).rename(
+            {"__reason__": REASON}
+        )
+    )
+    report("compared", len(table), 0)
+    created_rows = write(parts, run, context)
+    report("written", len(table), 0)
+    quarantine = pl.concat(rejected).sort("__index__")
+    QuarantinedRow.objects.bulk_create(
+        (
+            QuarantinedRow(
+                run=run,
+                line=table.lines[i],
+                raw=table.raw(i),
+                reasons=text.split(REASONS_SEPARATOR),
+            )
+            for i, text in quarantine.iter_rows()
+        ),
+        batch_size=BATCH,
+    )
+    state.rows_read += len(table)
+    state.quarantined += quarantine.height
+    state.created += created_rows
+    state.unchanged += len(table) - quarantine.height - created_rows
+
+
+def settle_owners(parts: Parts) -> tuple[pl.DataFrame, Parts]:
+    """Quarantine rows that disagree with the row owning an event, until none does (a row
+    quarantined may have owned another event, whose next row becomes its owner)."""
+    found = []
+    while True:
+        conflicts, marked = owners(parts)
+        if conflicts.height == 0:
+            return pl.concat(found, how="vertical") if found else conflicts, marked
+        found.append(conflicts)
+        parts = parts.without(conflicts["__index__"])
+
+
+def children_frame(rows: pl.DataFrame) -> pl.DataFrame:
+    """The children holding an identifier of ``rows`` (a DNI may be a child's CUI)."""
+    numbers = {name: rows[name].drop_nulls().unique().to_list() for name in IDENTIFIERS}
+    numbers["dni"] = numbers["cui"] = sorted(set(numbers["dni"]) | set(numbers["cui"]))
+    found: list[tuple] = []
+    for name, values in numbers.items():
+        for start in range(0, len(values), BATCH):
+            query = Q(**{f"{name}__in": values[start : start + BATCH]})
+            found += Child.objects.filter(query).values_list(*CHILD_SCHEMA)
+    return pl.DataFrame(found, schema=CHILD_SCHEMA, orient="row").unique("id")
+
+
+def in_scope(rows: pl.DataFrame, scope: QuerySet[Child] | None) -> set[int] | None:
+    if scope is None:
+        return None
+    ids = rows["__child__"].drop_nulls().unique().to_list()
+    allowed: set[int] = set()
+    for start in range(0, len(ids), BATCH):
+        allowed |= set(scope.filter(pk__in=ids[start : start + BATCH]).values_list("pk", flat=True))
+    return allowed
+
+
+def stored_events(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """The stored events of the rows' children, keyed and named like the parts."""
+    ids = rows["__child__"].drop_nulls().unique().to_list()
+    specs = {
+        "service": (ServiceRecord, {"code": pl.String, "lab": pl.String}),
+        "growth": (
+            GrowthCheck,
+            {
+                "weight_kg": pl.Float64,
+                "length_cm": pl.Float64,
+                "measure": pl.String,
+                "head_cm": pl.Float64,
+            },
+        ),
+        "hb": (HemoglobinTest, {"hb_observed": pl.Float64, "altitude_m": pl.Float64}),
+    }
+    result = {}
+    for kind, (model, extra) in specs.items():
+        schema = {"child_id": pl.Int64, "date": pl.Date} | extra
+        found: list[tuple] = []
+        for start in range(0, len(ids), BATCH):
+            found += model.objects.filter(child_id__in=ids[start : start + BATCH]).values_list(
+                *schema
+            )
+        frame = pl.DataFrame(found, schema=schema, orient="row").rename({"child_id": "__child__"})
+        # A blank LAB or measure is "not recorded": it never disagrees with the file.
+        blanks = [name for name in ("lab", "measure") if name in frame.columns]
+        frame = frame.with_columns(pl.col(blanks).replace("", None))
+        if kind == "hb":
+            frame = frame.rename({"altitude_m": "altitude_given"})
+        result[kind] = frame
+    return result
+
+
+def altitudes(hb: pl.DataFrame) -> pl.DataFrame:
+    """``altitude_m`` and ``altitude_source`` of each new Hb test: as recorded in the file, else
+    the facility's, else the child's populated center's, else the district capital's."""
+    facilities = HealthFacility.objects.filter(
+        renipress_code__in=hb["facility"].unique().to_list(), altitude_m__isnull=False
+    ).values_list("renipress_code", "altitude_m")
+    centers = PopulatedCenter.objects.filter(
+        code__in=hb["__center__"].drop_nulls().unique().to_list(), altitude_m__isnull=False
+    ).values_list("code", "altitude_m")
+    districts = District.objects.filter(
+        ubigeo__in=hb["__district__"].drop_nulls().unique().to_list(), altitude_m__isnull=False
+    ).values_list("ubigeo", "altitude_m")
+    for key, rows, name in (
+        ("facility", facilities, "__at_facility"),
+        ("__center__", centers, "__at_center"),
+        ("__district__", districts, "__at_district"),
+    ):
+        lookup = pl.DataFrame(list(rows), schema={key: pl.String, name: pl.Float64}, orient="row")
+        hb = hb.join(lookup, on=key, how="left", nulls_equal=False)
+    sources = [
+        ("altitude_given", AltitudeSource.RECORDED),
+        ("__at_facility", AltitudeSource.FACILITY),
+        ("__at_center", AltitudeSource.CENTER),
+        ("__at_district", AltitudeSource.DISTRICT),
+    ]
+    source = pl.coalesce(
+        *(pl.when(pl.col(c).is_not_null()).then(pl.lit(str(s))) for c, s in sources),
+        pl.lit(str(AltitudeSource.UNKNOWN)),
+    )
+    return hb.with_columns(
+        pl.coalesce(*(pl.col(c) for c, _s in sources)).alias("altitude_m"),
+        source.alias("altitude_source"),
+    )
+
+
+def write(parts: Parts, run: ImportRun, context: dict) -> int:
+    """Insert the events owned by rows and not yet stored; return how many rows created one."""
+    common = [
+        pl.col("__child__").alias("child_id"),
+        "date",
+        "facility",
+        pl.lit(run.pk, dtype=pl.Int64).alias("import_run_id"),
+        pl.lit(context["user_id"], dtype=pl.Int64).alias("recorded_by_id"),
+        pl.lit(context["now"], dtype=pl.Datetime("us", "UTC")).alias("created_at"),
+    ]
+    new = {kind: frame.filter(pl.col("__owner__")) for kind, frame in parts.items()}
+    columns = {
+        "service": [pl.col("code"), pl.col("lab").fill_null("")],
+        "growth": [
+            "weight_kg",
+            "length_cm",
+            pl.col("measure").fill_null(""),
+            "head_cm",
+            "oedema",
+        ],
+        "hb": ["hb_observed", "altitude_m", "altitude_source"],
+    }
+    models = {"service": ServiceRecord, "growth": GrowthCheck, "hb": HemoglobinTest}
+    if new["hb"].height:
+        new["hb"] = altitudes(new["hb"])
+    for kind, frame in new.items():
+        if frame.height:
+            bulk.insert(models[kind]._meta.db_table, frame.select(*common, *columns[kind]))
+    owners_of_new = pl.concat([frame.select("__index__") for frame in new.values()])
+    return owners_of_new["__index__"].n_unique()
+
+
+__all__ = ["import_events"]

@@ -1,0 +1,50 @@
+"""Reading event files with the padrón's reader (CSV/XLSX, UTF-8/Latin-1, BOM, ``,`` ``;`` tab,
+chunks) and the event columns' names instead of the padrón's."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from crecer.health.columns import column_for
+from crecer.registry.reading import CHUNK_ROWS, Table, UnreadableFile, _open_csv, _open_xlsx, _table
+
+# The registry's read_chunks names columns with the padrón's aliases; its building blocks are
+# reused here with ours (a ``column_for`` parameter there would let us call it directly).
+
+
+def read_event_chunks(path: Path, rows: int | None = None) -> Iterator[Table]:
+    """The event file in tables of at most ``rows`` rows (at least one table, maybe empty).
+
+    Raises :class:`UnreadableFile` on the first ``next()`` when the file cannot be read or no
+    header is an event column."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        header, body, encoding, delimiter = _open_xlsx(path)
+    else:
+        header, body, encoding, delimiter = _open_csv(path)
+    names = _column_names(header)
+    rows = rows or CHUNK_ROWS
+    batch: list[tuple[int, list[str]]] = []
+    yielded = False
+    for row in body:
+        batch.append(row)
+        if len(batch) >= rows:
+            yield _table(header, names, batch, encoding, delimiter)
+            yielded, batch = True, []
+    if batch or not yielded:
+        yield _table(header, names, batch, encoding, delimiter)
+
+
+def _column_names(header: list[str]) -> dict[str, int]:
+    positions: dict[str, int] = {}
+    for index, title in enumerate(header):
+        name = column_for(title)
+        if name:
+            positions.setdefault(name, index)
+    if "date" not in positions:
+        raise UnreadableFile(
+            "no attention date column in the header; expected HIS-MINSA headers "
+            "(Fecha_Atencion, Numero_Documento_Paciente, Codigo_Item…) or Crecer's "
+            "(date, dni, code…)"
+        )
+    return positions
