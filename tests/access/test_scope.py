@@ -180,6 +180,39 @@ def api_path(path: str) -> Probe:
     return probe
 
 
+def record_event(client: Client, world: World) -> list:
+    """Each event form of the away child, read and posted."""
+    responses = []
+    for kind in ("growth", "hb", "service"):
+        url = reverse("health:record", args=[world.away_child.pk, kind])
+        responses += [client.get(url), client.post(url, {"date": "2024-09-01", "code": "99381"})]
+    return responses
+
+
+def event_runs(name: str) -> Probe:
+    """An event import of the away district (by its own health worker), seen from home."""
+
+    def probe(client: Client, world: World) -> list:
+        import tempfile
+
+        from django.contrib.auth import get_user_model
+
+        from crecer.access.scopes import parse_scope
+        from crecer.health.importer import import_events
+        from crecer.web.management.commands.createuser import assign
+        from tests.health.factories import own_row, write_events
+
+        worker, created = get_user_model().objects.get_or_create(username="away_worker")
+        if created:
+            assign(worker, "health_worker", parse_scope(AWAY), personal_data=False)
+        folder = Path(tempfile.mkdtemp())
+        rows = [own_row(dni=SECRET_DNI, date="2024-09-01"), own_row(dni="74000003")]
+        run = import_events(write_events(folder / "secreto.csv", rows), user=worker)
+        return [client.get(reverse(name, args=[run.pk]))]
+
+    return probe
+
+
 # Probes of a specific child must answer 404 to everyone in the home district; the others may
 # also refuse the whole page (403) to a role without the right, but never show the away child.
 MUST_BE_404 = {
@@ -190,6 +223,10 @@ MUST_BE_404 = {
     "registry:import_run_csv",
     "api:child_detail",
     "api:child_by_number",
+    "health:child_events",
+    "health:record",
+    "health:import_run",
+    "health:import_run_csv",
 }
 ROUTES: dict[str, Probe] = {
     "registry:child": child_by_id("registry:child"),
@@ -204,6 +241,11 @@ ROUTES: dict[str, Probe] = {
     "registry:import_run": import_runs("registry:import_run"),
     "registry:import_run_csv": import_runs("registry:import_run_csv"),
     "access:log": access_log,
+    "health:child_events": child_by_id("health:child_events"),
+    "health:record": record_event,
+    "health:import": plain("health:import"),
+    "health:import_run": event_runs("health:import_run"),
+    "health:import_run_csv": event_runs("health:import_run_csv"),
     "analytics:children": indicator_lists,
     "analytics:open_data": plain("analytics:open_data"),
     "analytics:open_data_indicators": plain("analytics:open_data_indicators"),

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -63,7 +64,7 @@ def import_events(
     today: date | None = None,
     progress: Progress | None = None,
     scope: QuerySet[Child] | None = None,
-    profile_name: str = "peru",
+    profile_name: str | None = None,
 ) -> ImportRun:
     """Import a service-event CSV/XLSX file; return the run with its counts and quarantine.
 
@@ -75,7 +76,7 @@ def import_events(
     report = progress or (lambda stage, done, total: None)
     chunks = read_event_chunks(path)
     first = next(chunks)
-    profile = load_profile(profile_name)
+    profile = load_profile(profile_name or settings.CRECER_PROFILE)
     low, high = profile.territory.bounds.altitude_m
     state = EventImportState(
         codes=known_codes(profile), limits=Limits(altitude_m=(low, high)), scope=scope
@@ -198,7 +199,10 @@ def stored_events(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
                 "head_cm": pl.Float64,
             },
         ),
-        "hb": (HemoglobinTest, {"hb_observed": pl.Float64, "altitude_m": pl.Float64}),
+        "hb": (
+            HemoglobinTest,
+            {"hb_observed": pl.Float64, "altitude_m": pl.Float64, "altitude_source": pl.String},
+        ),
     }
     result = {}
     for kind, (model, extra) in specs.items():
@@ -213,7 +217,15 @@ def stored_events(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
         blanks = [name for name in ("lab", "measure") if name in frame.columns]
         frame = frame.with_columns(pl.col(blanks).replace("", None))
         if kind == "hb":
-            frame = frame.rename({"altitude_m": "altitude_given"})
+            # Only an altitude recorded with the test can disagree with a file's: one taken
+            # from the facility or the place was Crecer's choice, not a fact of the test.
+            recorded = pl.col("altitude_source") == AltitudeSource.RECORDED.value
+            frame = frame.select(
+                "__child__",
+                "date",
+                "hb_observed",
+                pl.when(recorded).then(pl.col("altitude_m")).alias("altitude_given"),
+            )
         result[kind] = frame
     return result
 

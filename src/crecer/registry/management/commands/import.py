@@ -1,4 +1,5 @@
-"""``crecer import padron FILE``: import a Padrón Nominal export (CSV or XLSX)."""
+"""``crecer import padron FILE``: import a Padrón Nominal export (CSV or XLSX);
+``crecer import events FILE``: import service events (HIS-MINSA rows or Crecer's CSV)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from crecer.health.importer import import_events
 from crecer.registry.importer import frame_of_quarantine, import_padron
 from crecer.registry.reading import UnreadableFile
 from crecer.web.database import ensure_migrated
@@ -22,13 +24,19 @@ class Command(BaseCommand):
         padron = kinds.add_parser("padron", help="the nominal registry export of a district")
         padron.add_argument("file", type=Path)
         padron.add_argument("--report", type=Path, help="write the quarantined rows to this CSV")
+        events = kinds.add_parser(
+            "events", help="service events: HIS-MINSA rows or Crecer's CSV (growth, Hb, codes)"
+        )
+        events.add_argument("file", type=Path)
+        events.add_argument("--report", type=Path, help="write the quarantined rows to this CSV")
 
     def handle(self, *args, kind: str, file: Path, report: Path | None, **options) -> None:
         ensure_migrated()
         if not file.exists():
             raise CommandError(f"{file}: file not found")
         try:
-            run = import_padron(file, progress=self.progress)
+            importer = import_events if kind == "events" else import_padron
+            run = importer(file, progress=self.progress)
         except UnreadableFile as problem:
             raise CommandError(str(problem)) from None
         self.stderr.write("")

@@ -1,0 +1,56 @@
+"""Recording one event from a form, and reading a child's events (newest first)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from crecer.health.models import AltitudeSource, GrowthCheck, HemoglobinTest, ServiceRecord
+from crecer.health.validation import HB_TEST_CODE
+from crecer.registry.models import Child
+from crecer.territory.models import HealthFacility
+
+
+def altitude_for(child: Child, facility: str, given: float | None) -> tuple[float | None, str]:
+    """The altitude used to adjust an Hb value and its source, in the import's order: as
+    recorded, the facility's, the child's populated center's, the district capital's."""
+    if given is not None:
+        return given, AltitudeSource.RECORDED
+    place = HealthFacility.objects.filter(renipress_code=facility).first() if facility else None
+    if place and place.altitude_m is not None:
+        return place.altitude_m, AltitudeSource.FACILITY
+    center = child.populated_center
+    if center and center.altitude_m is not None:
+        return center.altitude_m, AltitudeSource.CENTER
+    if child.district.altitude_m is not None:
+        return child.district.altitude_m, AltitudeSource.DISTRICT
+    return None, AltitudeSource.UNKNOWN
+
+
+@transaction.atomic
+def record_event(event: ServiceRecord | GrowthCheck | HemoglobinTest, user: Any) -> None:
+    """Save an event entered by ``user`` (who and when are kept on it). An Hb test also records
+    its HIS service (85018) unless that day already has one."""
+    event.recorded_by = user
+    if isinstance(event, HemoglobinTest):
+        event.altitude_m, event.altitude_source = altitude_for(
+            event.child, event.facility, event.altitude_m
+        )
+        ServiceRecord.objects.get_or_create(
+            child=event.child,
+            date=event.date,
+            code=HB_TEST_CODE,
+            defaults={"facility": event.facility, "recorded_by": user},
+        )
+    event.save()
+
+
+def events_of(child: Child) -> dict[str, list]:
+    """The child's services, growth checks and Hb tests, newest first."""
+    newest = ["-date", "-id"]
+    return {
+        "services": list(ServiceRecord.objects.filter(child=child).order_by(*newest)),
+        "growth_checks": list(GrowthCheck.objects.filter(child=child).order_by(*newest)),
+        "hb_tests": list(HemoglobinTest.objects.filter(child=child).order_by(*newest)),
+    }
