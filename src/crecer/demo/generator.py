@@ -105,8 +105,9 @@ def generate_department(
     events = services.service_events(
         arrays, schedules.in_force("child", as_of), rng=rng, as_of=as_of, engaged=engaged
     )
+    # Children of a chunk have consecutive running numbers: an event's row in ``children``
+    # is its number minus the first (a gather, cheaper than a join over millions of rows).
     context = children.select(
-        "child",
         "birth_date",
         "sex",
         "department",
@@ -117,34 +118,30 @@ def generate_department(
         pl.col("facility_code").alias("facility"),
         pl.Series("small", arrays.small),
     )
-    events = events.join(context, on="child", how="left").with_columns(
+    rows = events["child"].to_numpy() - id_offset
+    events = pl.concat([events, context[rows]], how="horizontal").with_columns(
         (pl.col("date") - pl.col("birth_date")).dt.total_days().alias("age_days")
     )
     stunting, anemia = department_targets(children["department"].unique().to_list())
+    # Events are sorted by child and date, one per code and day; CRED windows do not overlap
+    # and Hb tests share one code, so visits and tests are already one per child and day.
     visits = events.filter(pl.col("requirement").is_in(["cred", "cred_newborn"]))
     # Most CRED checks record a measurement; a few are counselling only.
     visits = visits.filter(pl.Series(rng.random(visits.height) < 0.97))
-    growth = measurements.growth_checks(
-        visits.unique(["child", "date"], keep="first", maintain_order=True).sort("child", "date"),
-        rng=rng,
-        stunting_target=stunting,
-    )
-    tests = events.filter(pl.col("requirement") == "hb").unique(
-        ["child", "date"], keep="first", maintain_order=True
-    )
+    growth = measurements.growth_checks(visits, rng=rng, stunting_target=stunting)
+    events = events.with_row_index("__row")
     tests = measurements.hemoglobin_tests(
-        tests.sort("child", "date"),
+        events.filter(pl.col("requirement") == "hb"),
         rng=rng,
         anemia_target=anemia,
         norms=profile.anemia,
         rule=targets.ENDES_ANEMIA_RULE,
     )
     # The HIS row of an Hb test carries its value in LAB, as HIS-MINSA records it.
-    events = events.join(
-        tests.select("child", "date", "code", pl.col("hb_observed").cast(pl.String).alias("hb")),
-        on=["child", "date", "code"],
-        how="left",
-    ).with_columns(pl.coalesce("hb", "lab").alias("lab"))
+    hb_text = pl.repeat(None, events.height, dtype=pl.String, eager=True).scatter(
+        tests["__row"], tests["hb_observed"].cast(pl.String)
+    )
+    events = events.with_columns(pl.coalesce(hb_text, pl.col("lab")).alias("lab"))
     return Population(
         children=children,
         services=events.select("child", "date", "code", "lab", "requirement", "facility"),

@@ -36,9 +36,12 @@ HB_CHILD_SD, HB_TEST_SD = 0.8, 0.6
 ANEMIA_THRESHOLD = 11.0  # the ENDES rule (WHO 2011) for 6-59 months
 
 
-def department_index(departments: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    codes, index = np.unique(departments, return_inverse=True)
-    return codes, index
+def department_index(departments: pl.Series) -> tuple[list[str], np.ndarray]:
+    """The distinct departments and each row's index into them (Polars: numpy's unique on
+    millions of strings sorts them all)."""
+    codes = departments.unique().sort().to_list()
+    index = departments.replace_strict(codes, list(range(len(codes))), return_dtype=pl.Int64)
+    return codes, index.to_numpy()
 
 
 def haz_shape(age_days: np.ndarray, small: np.ndarray) -> np.ndarray:
@@ -69,7 +72,7 @@ def growth_checks(
     age = visits["age_days"].to_numpy()
     sex = visits["sex"].cast(pl.Int64).to_numpy()
     small = visits["small"].to_numpy()
-    codes, dept = department_index(visits["department"].to_numpy())
+    codes, dept = department_index(visits["department"])
     district = -1.0 * visits["poverty"].to_numpy() - 0.35 * visits["rural"].to_numpy()
     table_row = (sex - 1) * N_DAYS + np.minimum(age, N_DAYS - 1)
     lhfa = age_table("lhfa")
@@ -124,7 +127,7 @@ def hemoglobin_tests(
     child = tests["child"].to_numpy()
     age = tests["age_days"].to_numpy()
     months = age / 30.4375
-    codes, dept = department_index(tests["department"].to_numpy())
+    codes, dept = department_index(tests["department"])
     # Anemia peaks at 6-17 months and falls after 2 years (ENDES 2018 by age, anemia.md).
     shape = np.select(
         [months < 6, months < 12, months < 18, months < 24, months < 36],

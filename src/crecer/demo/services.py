@@ -73,9 +73,14 @@ def service_events(
     as_of: date,
     engaged: np.ndarray,
 ) -> pl.DataFrame:
-    """One row per service: ``child``, ``date``, ``code``, ``lab`` (dose label; the Hb value
-    is added by the measurements), ``requirement``."""
-    frames = []
+    """One row per service, sorted by child, date (and code index): ``child``, ``date``, ``code``,
+    ``lab`` (dose label; the Hb value is added by the measurements), ``requirement``.
+
+    Doses are collected as integer arrays (index of the child, age in days, and codes into
+    ``_Labels``) and turned into text once, in Polars: building millions of Python strings
+    per dose would dominate the time."""
+    labels = _Labels()
+    parts: list[tuple[np.ndarray, ...]] = []
     for requirement in schedule.requirements:
         if requirement.id in SKIPPED:
             continue
@@ -84,10 +89,43 @@ def service_events(
             eligible = ~children.small
         elif requirement.population == "lbw_or_premature":
             eligible = children.small
-        frames.append(_doses(requirement, children, eligible, rng, as_of, engaged))
-    frames.append(_later_hb(children, rng, as_of, engaged))
-    events = pl.concat(frames).unique(["child", "date", "code"], keep="first", maintain_order=True)
-    return events.sort("child", "date", "code")
+        parts += _doses(requirement, children, eligible, rng, engaged, labels)
+    parts += _later_hb(children, rng, engaged, labels)
+    who, day, code, lab, requirement = (
+        np.concatenate(column) for column in zip(*parts, strict=True)
+    )
+    frame = pl.DataFrame(
+        {
+            "child": children.child[who],
+            "date": children.birth[who] + day,
+            "code": code.astype(np.int32),
+            "lab": lab.astype(np.int32),
+            "requirement": requirement.astype(np.int32),
+        },
+        schema_overrides={"date": pl.Date},
+    ).sort("child", "date", "code")
+    # Two doses with one code on one day (overlapping windows) are one event, one HIS row.
+    repeated = (
+        (pl.col("child") == pl.col("child").shift())
+        & (pl.col("date") == pl.col("date").shift())
+        & (pl.col("code") == pl.col("code").shift())
+    )
+    frame = frame.filter(~repeated.fill_null(False))
+    return frame.with_columns(labels.text("code"), labels.text("lab"), labels.text("requirement"))
+
+
+class _Labels:
+    """Small integer codes for the texts of codes, dose labels and requirement ids."""
+
+    def __init__(self) -> None:
+        self.values: dict[str, dict[str, int]] = {"code": {}, "lab": {"": 0}, "requirement": {}}
+
+    def index(self, kind: str, text: str) -> int:
+        return self.values[kind].setdefault(text, len(self.values[kind]))
+
+    def text(self, kind: str) -> pl.Expr:
+        mapping = {index: text for text, index in self.values[kind].items()}
+        return pl.col(kind).replace_strict(mapping, return_dtype=pl.String)
 
 
 def _logistic(x: np.ndarray) -> np.ndarray:
@@ -99,14 +137,21 @@ def _doses(
     children: Children,
     eligible: np.ndarray,
     rng: np.random.Generator,
-    as_of: date,
     engaged: np.ndarray,
-) -> pl.DataFrame:
+    labels: _Labels,
+) -> list[tuple[np.ndarray, ...]]:
+    """(child index, age in days, code, label, requirement) arrays of each dose given."""
     n = len(children.child)
     first = FIRST_DOSE.get(requirement.id, 0.8)
     keep = KEEP.get(requirement.id, DEFAULT_KEEP)
     ongoing = eligible.copy()
     previous = np.full(n, -1, dtype=np.int64)  # age (days) of the previous dose
+    first_code = labels.index("code", requirement.codes[0])
+    other_code = labels.index("code", requirement.codes[-1])
+    # CRED and Hb record their first code; vaccines and iron sometimes the alternative one
+    # (pneumococcal 90677, IPV/OPV, MMN 99199.19 instead of iron drops).
+    alternative = 0.2 if requirement.id not in {"cred", "cred_newborn", "hb"} else 0.0
+    requirement_index = labels.index("requirement", requirement.id)
     out = []
     for index, dose in enumerate(requirement.doses):
         p = first * keep**index
@@ -126,53 +171,31 @@ def _doses(
             ongoing = given
         given &= day <= children.age
         previous = np.where(given, day, previous)
-        code = np.asarray(requirement.codes[:1] * n, dtype=object)
-        if len(requirement.codes) > 1 and requirement.id not in {"cred", "cred_newborn", "hb"}:
-            code = np.where(rng.random(n) < 0.2, requirement.codes[1], requirement.codes[0])
+        code = np.where(rng.random(n) < alternative, other_code, first_code)
+        label = labels.index("lab", dose.label if requirement.kind == "series" else "")
+        who = np.flatnonzero(given)
+        count = len(who)
         out.append(
-            pl.DataFrame(
-                {
-                    "child": children.child[given],
-                    "date": children.birth[given] + day[given],
-                    "code": code[given].astype(str),
-                    "lab": np.full(
-                        int(given.sum()), dose.label if requirement.kind == "series" else ""
-                    ),
-                    "requirement": np.full(int(given.sum()), requirement.id),
-                },
-                schema={
-                    "child": pl.Int64,
-                    "date": pl.Date,
-                    "code": pl.String,
-                    "lab": pl.String,
-                    "requirement": pl.String,
-                },
-            )
+            (who, day[who], code[who], np.full(count, label), np.full(count, requirement_index))
         )
-    # Two doses of one requirement on the same day are one event (and one HIS row).
-    return pl.concat(out).unique(["child", "date", "code"], keep="first", maintain_order=True)
+    return out
 
 
 def _later_hb(
-    children: Children, rng: np.random.Generator, as_of: date, engaged: np.ndarray
-) -> pl.DataFrame:
+    children: Children, rng: np.random.Generator, engaged: np.ndarray, labels: _Labels
+) -> list[tuple[np.ndarray, ...]]:
     n = len(children.child)
+    code = labels.index("code", "85018")
+    requirement = labels.index("requirement", "hb")
     out = []
     for age, share in LATER_HB:
         day = age + rng.integers(0, 45, n)
         given = (_logistic(np.log(share / (1 - share)) + engaged) > rng.random(n)) & (
             day <= children.age
         )
+        who = np.flatnonzero(given)
+        count = len(who)
         out.append(
-            pl.DataFrame(
-                {
-                    "child": children.child[given],
-                    "date": children.birth[given] + day[given],
-                    "code": np.full(int(given.sum()), "85018"),
-                    "lab": np.full(int(given.sum()), ""),
-                    "requirement": np.full(int(given.sum()), "hb"),
-                },
-                schema_overrides={"date": pl.Date},
-            )
+            (who, day[who], np.full(count, code), np.zeros(count), np.full(count, requirement))
         )
-    return pl.concat(out)
+    return out
