@@ -278,6 +278,7 @@ def _families(frame: pl.DataFrame, rng: np.random.Generator, mother: np.ndarray)
                 rng.random(m) < 0.8, (900_000_000 + rng.integers(0, 99_999_999, m)).astype(str), ""
             ),
             "has_email": rng.random(m) < 0.1 * (1 - poverty),
+            **_address(rng, rural),
         },
         schema_overrides={"has_email": pl.Boolean},
     )
@@ -298,6 +299,33 @@ def _families(frame: pl.DataFrame, rng: np.random.Generator, mother: np.ndarray)
         .otherwise(pl.lit(""))
         .alias("mother_email"),
     ).drop("has_email")
+
+
+STREET_KINDS = np.array(["JR.", "AV.", "CALLE", "PSJE."])
+STREET_NAMES = np.array(
+    [
+        "LOS ANDES", "SAN MARTÍN", "BOLÍVAR", "GRAU", "LIBERTAD", "LIMA", "AYACUCHO", "JUNÍN",
+        "28 DE JULIO", "LOS INCAS", "MANCO CÁPAC", "SANTA ROSA", "TÚPAC AMARU", "UNIÓN",
+    ]
+)  # fmt: skip
+LANDMARKS = np.array(
+    ["", "", "FRENTE A LA PLAZA", "CERCA AL COLEGIO", "AL LADO DE LA POSTA", "ESPALDA DEL MERCADO"]
+)
+
+
+def _address(rng: np.random.Generator, rural: np.ndarray) -> dict[str, np.ndarray]:
+    """Street axis, address and landmark of each household: towns have a street and number
+    (10 % left blank, as exports show); rural homes are "SIN NÚMERO" or blank."""
+    m = len(rural)
+    number = rng.integers(100, 1500, m).astype(str)
+    street = STREET_NAMES[rng.integers(0, len(STREET_NAMES), m)]
+    urban_address = (street + " " + number).astype(object)
+    written = rng.random(m) < np.where(rural, 0.6, 0.9)
+    return {
+        "street_axis": np.where(~rural & written, STREET_KINDS[rng.integers(0, 4, m)], ""),
+        "address": np.where(written, np.where(rural, "SIN NÚMERO", urban_address), ""),
+        "address_reference": LANDMARKS[rng.integers(0, len(LANDMARKS), m)],
+    }
 
 
 def _identity(frame: pl.DataFrame, rng: np.random.Generator, as_of: date) -> pl.DataFrame:
