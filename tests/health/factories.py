@@ -17,7 +17,7 @@ HIS_HEADERS = {
     "document_number": "Numero_Documento_Paciente",
     "code": "Codigo_Item",
     "lab": "Valor_Lab",
-    "facility": "Id_Establecimiento",
+    "facility": "Codigo_Unico",
     "weight_kg": "Peso",
     "length_cm": "Talla",
     "hb": "Hemoglobina",

@@ -249,3 +249,28 @@ def test_the_demo_generators_three_files_import(tmp_path):
     ]
     test = HemoglobinTest.objects.get()
     assert (test.hb_observed, test.altitude_m, test.altitude_source) == (10.4, 2761, "recorded")
+
+
+def test_his_document_types(tmp_path):
+    make_child(dni=None, cnv="1000123456")
+    rows = [
+        his_row(document_type="CNV", document_number="1000123456"),
+        his_row(document_type="2", document_number="001234567"),  # a foreigner's card
+        his_row(document_type="", document_number="1000123456", code="90722", lab="1"),
+    ]
+    run = imported(tmp_path, rows, headers=HIS_HEADERS)
+    assert reasons_by_line(run) == {3: ["event_document_type"]}
+    assert run.created == 2  # a number without its type: 10 digits are taken as a CNV
+
+
+def test_his_internal_facility_id_is_not_taken_for_a_renipress_code(tmp_path):
+    """Id_Establecimiento numbers HIS's own facility table: 1234 must not become 00001234."""
+    HealthFacility.objects.create(
+        renipress_code="00001234", name="PS", district_id=HOME, altitude_m=2900
+    )
+    District.objects.filter(ubigeo=HOME).update(altitude_m=2761)
+    make_child()
+    headers = HIS_HEADERS | {"facility": "Id_Establecimiento"}
+    imported(tmp_path, [his_row(code="85018", lab="11", facility="1234")], headers=headers)
+    test = HemoglobinTest.objects.get()
+    assert (test.facility, test.altitude_source) == ("", "district")

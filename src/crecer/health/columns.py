@@ -13,19 +13,21 @@ ALIASES: dict[str, list[str]] = {
     "cnv": ["CNV", "Nro CNV", "NU_CNV"],
     "padron_code": ["Código del padrón nominal", "Cod. Pad", "COD_PAD"],
     # HIS: the patient's document and its type (DNI, CNV…), resolved to one of the above.
-    "document_type": ["Tipo_Doc_Paciente", "Id_Tipo_Documento_Paciente", "Tipo documento"],
+    "document_type": [
+        "Tipo_Doc_Paciente",
+        "Abrev_Tipo_Doc_Paciente",
+        "Id_Tipo_Documento_Paciente",
+        "Id_Tipo_Doc",
+        "Tipo documento",
+    ],
     "document_number": ["Numero_Documento_Paciente", "Nro documento", "Documento"],
     "date": ["Fecha_Atencion", "Fecha", "Fecha de atención", "attention_date"],
     "code": ["Codigo_Item", "Código", "Codigo", "Cod_Item", "his_code"],
     "lab": ["Valor_Lab", "LAB", "Valor Lab"],
-    "facility": [
-        "Id_Establecimiento",
-        "Renipress",
-        "Codigo_Unico",
-        "Cod_2000",
-        "Establecimiento",
-        "renipress_code",
-    ],
+    # The RENIPRESS (RENAES) code. HIS's own Id_Establecimiento is not one: it is an internal
+    # number that HIS's facility master (MAESTRO_HIS_ESTABLECIMIENTO.Codigo_Unico) translates,
+    # so it is left unread (it stays in a quarantined row's raw values).
+    "facility": ["Renipress", "Codigo_Unico", "RENAES", "Cod_Estab", "renipress_code"],
     "weight_kg": ["Peso", "Peso (kg)", "weight"],
     "length_cm": ["Talla", "Talla (cm)", "length", "height_cm"],
     "measure": ["Posicion", "Posición", "Medida", "Tipo de medida"],

@@ -129,7 +129,8 @@ class EventImportForm(forms.Form):
     file = forms.FileField(
         label=_("Service file (CSV or XLSX)"),
         help_text=_(
-            "HIS-MINSA rows (Fecha_Atencion, Numero_Documento_Paciente, Codigo_Item, Peso, "
-            "Talla, Hemoglobina…) or Crecer's columns (dni, date, code, weight_kg, hb…)."
+            "HIS-MINSA rows (Fecha_Atencion, Tipo_Doc_Paciente, Numero_Documento_Paciente, "
+            "Codigo_Item, Valor_Lab, Codigo_Unico, Peso, Talla, Hemoglobina…) or Crecer's "
+            "columns (dni, date, code, lab, facility, weight_kg, length_cm, hb…)."
         ),
     )

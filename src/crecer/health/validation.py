@@ -23,8 +23,9 @@ HB_TEST_CODE = "85018"  # the service an Hb value without its own code is record
 # they are not attentions a service file may bring.
 REGISTRY_PSEUDO_CODES = frozenset({"DNI", "SIS"})
 
-# HIS-MINSA patient document types (Id_Tipo_Documento: 1 DNI, 6 CNV; unconfirmed in a norm,
-# as seen in HIS extracts) and their names. The CUI is the number on a minor's DNI.
+# HIS-MINSA patient document types: Id_Tipo_Documento 1 is DNI (FED SQL scripts filter on it);
+# 6 for CNV is unconfirmed; the abbreviations DNI and CNV are HIS's (Abrev_Tipo_Doc_Paciente).
+# The CUI is the number printed on a minor's DNI.
 DOCUMENT_TYPES = {"1": "dni", "DNI": "dni", "D": "dni", "CUI": "cui", "6": "cnv", "CNV": "cnv"}
 MEASURE_WORDS = {
     "L": "l",
