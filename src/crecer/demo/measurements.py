@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from crecer.anemia import altitude_adjustment
+from crecer.anemia import altitude_adjustment, completed_months
 from crecer.demo.calibration import solve_offsets
 from crecer.growth import lms_value
 from crecer.growth._tables import N_DAYS, age_table
@@ -81,7 +81,9 @@ def growth_checks(
     rest = district + haz_shape(age, small)
     sample = latest_rows(child, age < 1826)
     target = np.array([stunting_target[c] / 100 for c in codes])
-    offset = solve_offsets(dept[sample], rest[sample], sd[sample], STUNTING_THRESHOLD, target)
+    # WHO publishes z rounded to 2 decimals, so a z in [−2.005, −2) reads −2.00: not stunted.
+    threshold = STUNTING_THRESHOLD - 0.005
+    offset = solve_offsets(dept[sample], rest[sample], sd[sample], threshold, target)
     child_effect = _per_child(rng, child, CHILD_SD)
     z = offset[dept] + rest + child_effect + rng.normal(0, VISIT_SD, n)
     length = lms_value(z, lhfa.l[table_row], lhfa.m[table_row], lhfa.s[table_row])
@@ -121,12 +123,15 @@ def hemoglobin_tests(
     norms: AnemiaNorms,
     rule: str,
 ) -> pl.DataFrame:
-    """Observed Hb for each test (``child``, ``age_days``, ``department``, ``poverty``,
+    """Observed Hb for each test (``child``, ``date``, ``birth_date``, ``department``, ``poverty``,
     ``rural``, ``altitude_m``; sorted by child and date). Adds ``hb_observed``."""
     n = tests.height
     child = tests["child"].to_numpy()
-    age = tests["age_days"].to_numpy()
-    months = age / 30.4375
+    # Completed months, as crecer.anemia counts them for the 6-35 month band.
+    months = completed_months(
+        tests["birth_date"].to_numpy().astype("datetime64[D]"),
+        tests["date"].to_numpy().astype("datetime64[D]"),
+    )
     codes, dept = department_index(tests["department"])
     # Anemia peaks at 6-17 months and falls after 2 years (ENDES 2018 by age, anemia.md).
     shape = np.select(
