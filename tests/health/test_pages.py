@@ -35,6 +35,8 @@ def test_a_growth_check_is_saved_with_who_recorded_it(worker, client):
     check = GrowthCheck.objects.get(child=child)
     assert (check.weight_kg, check.length_cm, check.recorded_by) == (7.2, 65.5, worker)
     assert check.created_at is not None
+    logged = AccessLog.objects.filter(user=worker, action=Action.VIEW)
+    assert set(logged.values_list("children__child_id", flat=True)) == {child.pk}
 
 
 def test_an_hb_test_takes_the_district_altitude_and_records_its_service(worker, client):

@@ -13,8 +13,13 @@ import polars as pl
 from crecer.health.columns import IDENTIFIERS
 from crecer.registry.identifiers import CNV_DIGITS
 from crecer.registry.reading import Table
-from crecer.registry.validation import BOOLEAN_WORDS, REASON, REASONS_SEPARATOR, parse_dates
-from crecer.registry.validation import reason_where as reason_where
+from crecer.registry.validation import (
+    BOOLEAN_WORDS,
+    REASON,
+    REASONS_SEPARATOR,
+    parse_dates,
+    reason_where,
+)
 
 CRED_CODES = ("99381", "Z001")
 HB_CODES = ("85018", "85018.01", "85031")
