@@ -4,6 +4,7 @@ Run by hand (not a test):
 
     python benchmarks/demo_generate.py [--scope PE] [--factor 1] [--seed 1]
         [--reference-dir ../shared/reference] [--out DIR] [--no-csv-events] [--postgres URL]
+        [--skip-files]
 
 Steps, each in its own process so that its peak memory (RSS) is its own:
   setup   a fresh SQLite database with the territory (the reference folder's district
@@ -100,6 +101,7 @@ def main() -> None:
     parser.add_argument("--reference-dir", default=str(HERE.parent.parent / "shared" / "reference"))
     parser.add_argument("--out", default=None, help="folder for the files (default: a temp dir)")
     parser.add_argument("--no-csv-events", action="store_true")
+    parser.add_argument("--skip-files", action="store_true", help="only the database step")
     parser.add_argument("--postgres", default=None, help="URL of a database with an empty registry")
     parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
@@ -118,7 +120,8 @@ def main() -> None:
             "csv_events": not options.no_csv_events,
         }
         run_step("setup", args)
-        report("files", run_step("files", args))
+        if not options.skip_files:
+            report("files", run_step("files", args))
         if options.postgres:
             pg = {**args, "database_url": options.postgres}
             run_step("setup", pg)
