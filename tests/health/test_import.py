@@ -274,3 +274,9 @@ def test_his_internal_facility_id_is_not_taken_for_a_renipress_code(tmp_path):
     imported(tmp_path, [his_row(code="85018", lab="11", facility="1234")], headers=headers)
     test = HemoglobinTest.objects.get()
     assert (test.facility, test.altitude_source) == ("", "district")
+
+
+def test_rows_of_unknown_children_are_not_duplicates_of_each_other(tmp_path):
+    """Two unknown children on the same day share no child id: each is only "unknown"."""
+    run = imported(tmp_path, [own_row(dni="79999991"), own_row(dni="79999992")])
+    assert reasons_by_line(run) == {2: ["event_unknown_child"], 3: ["event_unknown_child"]}

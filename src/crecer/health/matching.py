@@ -110,9 +110,14 @@ def mark_duplicates(frame: pl.DataFrame, seen: pl.DataFrame) -> tuple[pl.DataFra
     frame = frame.with_columns(pl.struct(ROW_KEY).hash(seed=8).alias("__key__"))
     frame = frame.join(seen, on="__key__", how="left").sort("__index__")
     first = pl.coalesce(pl.col("__first__"), pl.col("__line__").min().over("__key__"))
-    repeated = pl.col("__line__") != first
+    # Rows matching no child share a null child: they are not repeats of one another.
+    repeated = pl.col("__child__").is_not_null() & (pl.col("__line__") != first)
     frame = add_reasons(frame, [reason_where(repeated, "event_duplicate", first)])
-    firsts = frame.group_by("__key__").agg(pl.col("__line__").min().alias("__first__"))
+    firsts = (
+        frame.filter(pl.col("__child__").is_not_null())
+        .group_by("__key__")
+        .agg(pl.col("__line__").min().alias("__first__"))
+    )
     seen = pl.concat([seen, firsts]).unique("__key__", keep="first")
     return frame.drop("__first__"), seen
 
