@@ -40,7 +40,8 @@ def keyed(population: Population, name: str) -> pl.DataFrame:
     """An event frame with the child's identifiers in place of Crecer's running number."""
     frame = getattr(population, name).drop("gross_error", strict=False)
     keys = population.children.select("child", *KEYS)
-    return keys.join(frame, on="child", how="inner").drop("child")
+    joined = keys.join(frame, on="child", how="inner").drop("child")
+    return joined.with_columns(pl.col(pl.String).replace("", None))  # empty, not "", in CSV
 
 
 class Writer:
