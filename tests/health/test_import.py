@@ -236,16 +236,18 @@ def test_the_demo_generators_three_files_import(tmp_path):
         ),
     }
     runs = []
-    for name in ("hemoglobin.csv", "services.csv", "growth.csv"):
+    # Services first: its 85018 LAB gives the Hb test, which the Hb file then gives its altitude.
+    for name in ("services.csv", "hemoglobin.csv", "growth.csv"):
         columns, rows = files[name]
         header = [*keys, *columns]
         lines = [";".join(header)] + [";".join([*keys.values(), *row]) for row in rows]
         (tmp_path / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
         runs.append(import_events(tmp_path / name, today=TODAY))
-    assert [(r.rows_read, r.created, r.unchanged, r.quarantined) for r in runs] == [
-        (1, 1, 0, 0),  # the Hb test and its 85018
-        (2, 1, 1, 0),  # 85018 already there with the same Hb; pentavalent new
-        (1, 1, 0, 0),
+    counts = [(r.rows_read, r.created, r.updated, r.unchanged, r.quarantined) for r in runs]
+    assert counts == [
+        (2, 2, 0, 0, 0),  # 85018 with the Hb test its LAB gives (no altitude known), pentavalent
+        (1, 0, 1, 0, 0),  # the same Hb test: only its altitude, recorded in this file, is new
+        (1, 1, 0, 0, 0),
     ]
     test = HemoglobinTest.objects.get()
     assert (test.hb_observed, test.altitude_m, test.altitude_source) == (10.4, 2761, "recorded")
@@ -280,3 +282,17 @@ def test_rows_of_unknown_children_are_not_duplicates_of_each_other(tmp_path):
     """Two unknown children on the same day share no child id: each is only "unknown"."""
     run = imported(tmp_path, [own_row(dni="79999991"), own_row(dni="79999992")])
     assert reasons_by_line(run) == {2: ["event_unknown_child"], 3: ["event_unknown_child"]}
+
+
+def test_the_hb_file_first_then_the_services_file(tmp_path):
+    """The other order gives the same test: the services file's 85018 changes nothing."""
+    make_child()
+    keys = "dni;date;facility"
+    hb_file = f"{keys};hb_observed;altitude_m\n71234567;2024-09-15;;10.4;2761\n"
+    (tmp_path / "hb.csv").write_text(hb_file)
+    (tmp_path / "s.csv").write_text(f"{keys};code;lab\n71234567;2024-09-15;;85018;10.4\n")
+    first = import_events(tmp_path / "hb.csv", today=TODAY)
+    second = import_events(tmp_path / "s.csv", today=TODAY)
+    assert (first.created, second.unchanged) == (1, 1)
+    test = HemoglobinTest.objects.get()
+    assert (test.altitude_m, test.altitude_source) == (2761, "recorded")

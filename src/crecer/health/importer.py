@@ -1,7 +1,9 @@
 """Bulk import of service events (HIS-MINSA rows or Crecer's CSV): read, validate, match with the
 registry and with what is stored — on columns (Polars) — then write in bulk (COPY / executemany)
-and quarantine the rest. Every row read ends stored (created or unchanged) or quarantined with
-every reason; the counts add up to the rows read; importing a file again changes nothing."""
+and quarantine the rest. Every row read ends stored (created, updated or unchanged) or
+quarantined with every reason; the counts add up to the rows read; importing a file again changes
+nothing. An import never overwrites an event: a different value is quarantined. The one update is
+an Hb test's altitude, when a file records it for a test stored with a fallback altitude."""
 
 from __future__ import annotations
 
@@ -15,7 +17,7 @@ from typing import Any
 
 import polars as pl
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -53,6 +55,7 @@ class EventImportState:
     seen: pl.DataFrame = field(default_factory=lambda: EMPTY_SEEN)
     rows_read: int = 0
     created: int = 0
+    updated: int = 0
     unchanged: int = 0
     quarantined: int = 0
 
@@ -100,6 +103,7 @@ def import_events(
             report("rows", state.rows_read, 0)
         run.rows_read = state.rows_read
         run.created = state.created
+        run.updated = state.updated
         run.unchanged = state.unchanged
         run.quarantined = state.quarantined
         run.save()
@@ -130,7 +134,8 @@ def import_chunk(
         )
     )
     report("compared", len(table), 0)
-    created_rows = write(parts, run, context)
+    created = write(parts, run, context)
+    updated = record_altitudes(parts.hb, created)
     report("written", len(table), 0)
     quarantine = pl.concat(rejected).sort("__index__")
     QuarantinedRow.objects.bulk_create(
@@ -147,8 +152,9 @@ def import_chunk(
     )
     state.rows_read += len(table)
     state.quarantined += quarantine.height
-    state.created += created_rows
-    state.unchanged += len(table) - quarantine.height - created_rows
+    state.created += len(created)
+    state.updated += updated
+    state.unchanged += len(table) - quarantine.height - len(created) - updated
 
 
 def settle_owners(parts: Parts) -> tuple[pl.DataFrame, Parts]:
@@ -201,7 +207,12 @@ def stored_events(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
         ),
         "hb": (
             HemoglobinTest,
-            {"hb_observed": pl.Float64, "altitude_m": pl.Float64, "altitude_source": pl.String},
+            {
+                "id": pl.Int64,
+                "hb_observed": pl.Float64,
+                "altitude_m": pl.Float64,
+                "altitude_source": pl.String,
+            },
         ),
     }
     result = {}
@@ -225,6 +236,8 @@ def stored_events(rows: pl.DataFrame) -> dict[str, pl.DataFrame]:
                 "date",
                 "hb_observed",
                 pl.when(recorded).then(pl.col("altitude_m")).alias("altitude_given"),
+                pl.col("id").alias("__held_id"),
+                (~recorded).alias("__held_fallback"),
             )
         result[kind] = frame
     return result
@@ -265,8 +278,8 @@ def altitudes(hb: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def write(parts: Parts, run: ImportRun, context: dict) -> int:
-    """Insert the events owned by rows and not yet stored; return how many rows created one."""
+def write(parts: Parts, run: ImportRun, context: dict) -> pl.Series:
+    """Insert the events owned by rows and not yet stored; return the rows that created one."""
     common = [
         pl.col("__child__").alias("child_id"),
         "date",
@@ -294,7 +307,34 @@ def write(parts: Parts, run: ImportRun, context: dict) -> int:
         if frame.height:
             bulk.insert(models[kind]._meta.db_table, frame.select(*common, *columns[kind]))
     owners_of_new = pl.concat([frame.select("__index__") for frame in new.values()])
-    return owners_of_new["__index__"].n_unique()
+    return owners_of_new["__index__"].unique()
+
+
+def record_altitudes(hb: pl.DataFrame, created: pl.Series) -> int:
+    """Give a stored Hb test the altitude a file records with it, where the stored one was only
+    the facility's or the place's (so the order in which files come does not matter). Returns
+    the rows that updated a test and created nothing."""
+    changes = (
+        hb.filter(
+            pl.col("__stored__")
+            & pl.col("__held_fallback")
+            & pl.col("altitude_given").is_not_null()
+        )
+        .sort("__line__")
+        .unique("__held_id", keep="first")
+    )
+    if changes.height == 0:
+        return 0
+    table = connection.ops.quote_name(HemoglobinTest._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"UPDATE {table} SET altitude_m = %s, altitude_source = %s WHERE id = %s",
+            [
+                (altitude, str(AltitudeSource.RECORDED), pk)
+                for altitude, pk in changes.select("altitude_given", "__held_id").iter_rows()
+            ],
+        )
+    return changes.filter(~pl.col("__index__").is_in(created.implode()))["__index__"].n_unique()
 
 
 __all__ = ["import_events"]
