@@ -96,14 +96,14 @@ class Command(BaseCommand):
                 "anemia": achieved["anemia_6_35_endes_rule"] or unknown,
             }
         )
-        if result["defaults_used"]:
+        missing = result["defaults_used"]
+        if missing:
             self.stdout.write(
-                _(
-                    "Not loaded for this territory: %(names)s (documented defaults used; "
-                    "without altitude, Hb cannot be adjusted)."
-                )
-                % {"names": ", ".join(result["defaults_used"])}
+                _("Missing for some districts (documented defaults used): %(names)s.")
+                % {"names": ", ".join(missing)}
             )
+        if "altitude_m" in missing:
+            self.stdout.write(_("Without altitude, Hb tests there cannot be adjusted."))
         call_command(
             "refresh", "--scope", "" if scope.upper() == "PE" else scope, stdout=self.stdout
         )
