@@ -46,7 +46,12 @@ def test_demo_prepares_the_data_without_serving(reference, tmp_path):
     (folder / "district_attributes.csv").write_bytes(
         (reference / "district_attributes.csv").read_bytes()
     )
-    result = run_crecer(env, "demo", "--reference-dir", str(folder), "--no-serve")
+    result = run_crecer(
+        env, "demo", "--reference-dir", str(folder), "--scope", "050403", "--no-serve"
+    )
     assert result.returncode == 0, result.stderr
     assert "Database ready: 1873 districts." in result.stdout
     assert "1892 rows read, 19 created" in result.stdout
+    # One demo user per role, with credentials printed.
+    for username in ("demo_admin", "demo_registry", "demo_health", "demo_analyst"):
+        assert username in result.stdout

@@ -3,7 +3,8 @@
 It prepares the database (migrations, which also load the bundled INEI hierarchy), loads the
 official territory files of ``--reference-dir`` (or ``CRECER_REFERENCE_DIR``) when given,
 generates a synthetic population of ``--scope`` (default Ayacucho, ``05``) into the database —
-once: run again, it reuses the population already there — refreshes the indicators, and serves.
+once: run again, it reuses the population already there — refreshes the indicators, creates one
+demo user per role (printing their credentials) and serves.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from crecer.demo import database
+from crecer.demo import database, users
 from crecer.demo.run import Options, generate
 from crecer.territory.models import District
 from crecer.web.context_processors import active_profile
@@ -56,10 +57,20 @@ class Command(BaseCommand):
                 "populated centers, facilities and boundaries)."
             )
         self.populate(options["scope"], options["seed"])
+        self.print_users(options["scope"])
         if options["no_serve"]:
             return
         call_command("collectstatic", interactive=False, verbosity=0)
         serve(host, port, 8, self.stdout.write)
+
+    def print_users(self, scope: str) -> None:
+        """Create one demo user per role (once) and print how to log in as each."""
+        self.stdout.write(
+            _("Demo users (local demo only; passwords kept in %(path)s):")
+            % {"path": settings.DATA_DIR / users.CREDENTIALS_FILE}
+        )
+        for user, password in users.ensure_users(scope, settings.DATA_DIR):
+            self.stdout.write(f"  {user.username:<14} {password:<14} {user.role:<17} {user.scope}")
 
     def populate(self, scope: str, seed: int) -> None:
         """Generate the synthetic population once, then refresh the indicators."""
