@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import translation
 
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.registry.importer import import_padron
@@ -78,7 +79,7 @@ def test_into_db_writes_children_history_and_events(centers):
     # The search name is folded as the registry's own save() folds it.
     child = children.first()
     assert child.search_name == child.folded_name()
-    with pytest.raises(CommandError, match="already registered"):
+    with translation.override("en"), pytest.raises(CommandError, match="already registered"):
         generate("--scope", DISTRICT, "--into-db", "--seed", "2")
 
 

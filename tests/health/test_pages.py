@@ -111,6 +111,7 @@ def test_the_upload_page_imports_within_the_scope(worker, client, tmp_path):
     report = client.get(response["Location"])
     run = report.context["run"]
     assert (run.created, run.quarantined, run.user) == (1, 1, worker)
-    assert "outside your territory" in report.content.decode()
+    # The site speaks Spanish unless the browser asks otherwise.
+    assert "registrado fuera de su territorio" in report.content.decode()
     csv = client.get(reverse("health:import_run_csv", args=[run.pk]))
-    assert "outside your territory" in csv.content.decode("utf-8-sig")
+    assert "registrado fuera de su territorio" in csv.content.decode("utf-8-sig")

@@ -1,0 +1,294 @@
+"""Benchmark: the analytics refresh on the generator's national population.
+
+Run by hand (not a test):
+
+    python benchmarks/demo_generate.py --scope PE --out /tmp/national --no-csv-events
+    python benchmarks/refresh.py --data /tmp/national [--as-of 2026-11-28]
+        [--db-scope 05] [--postgres URL] [--reference-dir ../shared/reference]
+
+The national population lives in files (loading ~140 M events into a database takes longer than
+the refresh itself; see the note of issue 7), so the benchmark has two parts:
+
+- **compute, national** (one process): the registry and events read from the generator's
+  Parquet files into the frames ``crecer.analytics.extract`` gives (``load``), then the refresh's
+  own pure stages ``compute_status`` (``status``) and ``values_by_territory`` at every level
+  (``aggregate``), each with its time and peak RSS. Side by side, in its own process, the limit:
+  a raw DuckDB scan-and-aggregate of the same event files (every event joined to its child and
+  counted by district and code, children counted once), i.e. reading and grouping the data
+  with no per-child logic at all.
+- **database, one department** (``--db-scope``, default 05): a fresh SQLite database (and
+  PostgreSQL with ``--postgres URL``, an empty registry) with the population generated into it,
+  then ``crecer.analytics.refresh.refresh`` end to end, whose stage times (extract, status,
+  aggregate, store) give the per-child cost of the database stages.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+AS_OF = date(2026, 11, 28)
+EVENT_FILES = ("services", "growth", "hemoglobin")
+
+
+class PeakMemory:
+    """Peak resident memory of this process during each stage, sampled every 20 ms (the
+    process-wide ru_maxrss cannot tell stages apart)."""
+
+    def __init__(self) -> None:
+        self.peak = 0
+        self._stop = threading.Event()
+        threading.Thread(target=self._sample, daemon=True).start()
+
+    def _sample(self) -> None:
+        page = os.sysconf("SC_PAGE_SIZE")
+        while not self._stop.wait(0.02):
+            with open("/proc/self/statm") as statm:
+                rss = int(statm.read().split()[1]) * page
+            self.peak = max(self.peak, rss)
+
+    def reset(self) -> None:
+        with open("/proc/self/statm") as statm:
+            self.peak = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@contextmanager
+def stage(name: str, results: dict, memory: PeakMemory):
+    memory.reset()
+    started = time.perf_counter()
+    yield
+    results[name] = {
+        "seconds": round(time.perf_counter() - started, 2),
+        "peak_rss_mb": round(memory.peak / 2**20),
+    }
+
+
+def load_frames(folder: Path, as_of: date):
+    """The generator's files as the frames the refresh extracts from the database: active
+    children under 6 on ``as_of`` with integer ids, and their events keyed by child id."""
+    import polars as pl
+
+    from crecer.analytics.status import CHILD_COLUMNS, GROWTH_COLUMNS, HB_COLUMNS, SERVICE_COLUMNS
+    from crecer.registry.ages import sixth_birthday_cutoff
+    from crecer.registry.codes import Insurance, RecordStatus
+
+    children = (
+        pl.scan_parquet(folder / "children.parquet")
+        .filter(
+            (pl.col("record_status") != RecordStatus.INACTIVE)
+            & (pl.col("birth_date") <= as_of)
+            & (pl.col("birth_date") > sixth_birthday_cutoff(as_of))
+        )
+        .select(
+            pl.col("child").alias("child_id"),
+            "padron_code",
+            "birth_date",
+            "sex",
+            pl.col("ubigeo").alias("district_id"),
+            pl.col("populated_center_code").alias("populated_center_id"),
+            "care_facility",
+            (pl.col("dni").is_not_null() | pl.col("cui").is_not_null()).alias("has_dni"),
+            (pl.col("insurance") == Insurance.SIS).alias("has_sis"),
+            "birth_weight_g",
+            "gestational_age_weeks",
+            "dni_issue_date",
+            "sis_affiliation_date",
+        )
+        .collect()
+    )
+    ids = children.lazy().select("padron_code", "child_id")
+
+    def events(name: str, schema: dict) -> pl.DataFrame:
+        scan = pl.scan_parquet(folder / f"{name}.parquet").join(ids, on="padron_code")
+        return scan.select(pl.col(column).cast(dtype) for column, dtype in schema.items()).collect()
+
+    return (
+        children.select(list(CHILD_COLUMNS)),
+        events("growth", GROWTH_COLUMNS),
+        events("hemoglobin", HB_COLUMNS),
+        events("services", SERVICE_COLUMNS),
+    )
+
+
+def compute_national(args: dict) -> dict:
+    from crecer.analytics.indicators import levels_within, values_by_territory
+    from crecer.analytics.status import compute_status
+    from crecer.norms import load_profile
+
+    profile = load_profile("peru")
+    as_of = date.fromisoformat(args["as_of"])
+    memory = PeakMemory()
+    results: dict = {}
+    with stage("load", results, memory):
+        children, growth, hemoglobin, services = load_frames(Path(args["data"]), as_of)
+    with stage("status", results, memory):
+        status = compute_status(children, growth, hemoglobin, services, as_of, profile)
+    with stage("aggregate", results, memory):
+        values = values_by_territory(status, profile.analytics.indicators, levels_within(""))
+    results["rows"] = {
+        "children": children.height,
+        "growth": growth.height,
+        "hemoglobin": hemoglobin.height,
+        "services": services.height,
+        "indicator_values": values.height,
+    }
+    results["process_peak_rss_mb"] = round(
+        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    )
+    return results
+
+
+def duckdb_limit(args: dict) -> dict:
+    """Every event of the files joined to its child and counted by district and code."""
+    import duckdb
+
+    folder = Path(args["data"])
+    files = {name: str(folder / f"{name}.parquet") for name in (*EVENT_FILES, "children")}
+    sql = f"""
+        WITH events AS (
+            SELECT padron_code, date, code FROM read_parquet('{files["services"]}')
+            UNION ALL SELECT padron_code, date, 'growth' FROM read_parquet('{files["growth"]}')
+            UNION ALL SELECT padron_code, date, 'hb' FROM read_parquet('{files["hemoglobin"]}')
+        )
+        SELECT c.ubigeo, e.code, count(*) AS events, count(DISTINCT e.padron_code) AS children,
+               max(e.date) AS latest
+        FROM events e JOIN read_parquet('{files["children"]}') c USING (padron_code)
+        WHERE c.record_status <> '0' AND c.birth_date <= DATE '{args["as_of"]}'
+        GROUP BY ALL
+    """
+    connection = duckdb.connect()
+    started = time.perf_counter()
+    rows = connection.execute(sql).fetchall()
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "groups": len(rows),
+        "events": sum(row[2] for row in rows),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def database_refresh(args: dict) -> dict:
+    """Generate ``--db-scope`` into a fresh database, then refresh it end to end."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "crecer.settings"
+    os.environ["CRECER_DATABASE_URL"] = args["database_url"]
+    os.environ["CRECER_DATA_DIR"] = args["data_dir"]
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from crecer.analytics.refresh import refresh
+    from crecer.demo.run import Options, generate
+    from crecer.norms import load_profile
+
+    call_command("migrate", verbosity=0)
+    if args["reference_dir"]:
+        with open(os.devnull, "w") as quiet:
+            call_command("territory", "load", "--dir", args["reference_dir"], stdout=quiet)
+    profile = load_profile("peru")
+    as_of = date.fromisoformat(args["as_of"])
+    options = Options(scope=args["scope"], seed=1, as_of=as_of, into_db=True)
+    manifest = generate(options, profile, say=lambda line: None)
+    started = time.perf_counter()
+    run = refresh(as_of, args["scope"], profile)
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "children": run.children,
+        "events": sum(
+            manifest["counts"].get(f"{name}_rows", 0)
+            for name in ("services", "growth", "hemoglobin")
+        ),
+        "timings": run.timings,
+    }
+
+
+STEPS = {"compute": compute_national, "duckdb": duckdb_limit, "database": database_refresh}
+
+
+def run_step(kind: str, args: dict) -> dict:
+    result = subprocess.run(
+        [sys.executable, __file__, "--step", kind, json.dumps(args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if result.returncode != 0:
+        sys.exit(f"step {kind} failed:\n{result.stderr[-3000:]}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, help="folder written by benchmarks/demo_generate.py")
+    parser.add_argument("--as-of", default=AS_OF.isoformat())
+    parser.add_argument("--db-scope", default="05", help="scope of the database part ('' skips)")
+    parser.add_argument("--postgres", default=None, help="URL of a database with an empty registry")
+    parser.add_argument("--reference-dir", default=str(HERE.parent.parent / "shared" / "reference"))
+    parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)
+    options = parser.parse_args()
+    if options.step:
+        print(json.dumps(STEPS[options.step[0]](json.loads(options.step[1]))))
+        return
+    if options.data:
+        args = {"data": str(options.data), "as_of": options.as_of}
+        compute = run_step("compute", args)
+        limit = run_step("duckdb", args)
+        report_compute(compute, limit)
+    if options.db_scope:
+        with tempfile.TemporaryDirectory() as temp:
+            base = {
+                "scope": options.db_scope,
+                "as_of": options.as_of,
+                "reference_dir": options.reference_dir,
+                "data_dir": temp,
+            }
+            databases = {"SQLite": f"sqlite:///{temp}/bench.sqlite3"}
+            if options.postgres:
+                databases["PostgreSQL"] = options.postgres
+            for name, url in databases.items():
+                report_database(name, run_step("database", {**base, "database_url": url}))
+
+
+def report_compute(compute: dict, limit: dict) -> None:
+    rows = compute["rows"]
+    print(
+        f"national population: {rows['children']:,} children, {rows['services']:,} services, "
+        f"{rows['growth']:,} growth checks, {rows['hemoglobin']:,} Hb tests "
+        f"-> {rows['indicator_values']:,} indicator values"
+    )
+    total = sum(compute[name]["seconds"] for name in ("load", "status", "aggregate"))
+    for name in ("load", "status", "aggregate"):
+        seconds, peak = compute[name]["seconds"], compute[name]["peak_rss_mb"]
+        print(f"  {name:<10} {seconds:>8.1f} s  peak RSS {peak:,} MB")
+    print(
+        f"  {'total':<10} {total:>8.1f} s  process peak RSS {compute['process_peak_rss_mb']:,} MB"
+    )
+    print(
+        f"DuckDB scan-and-aggregate of the same events: {limit['seconds']:.1f} s "
+        f"({limit['events']:,} events, {limit['groups']:,} groups, peak RSS "
+        f"{limit['peak_rss_mb']:,} MB); refresh / limit = {total / limit['seconds']:.1f}x"
+    )
+
+
+def report_database(name: str, result: dict) -> None:
+    timings = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result["timings"].items())
+    per_million = result["seconds"] / result["children"] * 1e6
+    print(
+        f"{name}: refresh of {result['children']:,} children ({result['events']:,} events) in "
+        f"{result['seconds']:.1f} s ({timings}); {per_million:,.0f} s per million children"
+    )
+
+
+if __name__ == "__main__":
+    main()
