@@ -9,10 +9,12 @@ Run by hand (not a test):
 The national population lives in files (loading ~140 M events into a database takes longer than
 the refresh itself; see the note of issue 7), so the benchmark has two parts:
 
-- **compute, national** (one process): the registry and events read from the generator's
-  Parquet files into the frames ``crecer.analytics.extract`` gives (``load``), then the refresh's
-  own pure stages ``compute_status`` (``status``) and ``values_by_territory`` at every level
-  (``aggregate``), each with its time and peak RSS. Side by side, in its own process, the limit:
+- **compute, national** (one process): the refresh's own code
+  (``crecer.analytics.refresh.status_in_chunks`` over chunks of districts, then
+  ``values_by_territory`` at every level) with the registry and events read from the
+  generator's Parquet files instead of the database (``extract``: each chunk's events found by
+  joining the files with its children), with time per stage and peak RSS. Side by side, in
+  its own process, the limit:
   a raw DuckDB scan-and-aggregate of the same event files (every event joined to its child and
   counted by district and code, children counted once), i.e. reading and grouping the data
   with no per-child logic at all.
@@ -31,9 +33,7 @@ import resource
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -42,48 +42,16 @@ AS_OF = date(2026, 11, 28)
 EVENT_FILES = ("services", "growth", "hemoglobin")
 
 
-class PeakMemory:
-    """Peak resident memory of this process during each stage, sampled every 20 ms (the
-    process-wide ru_maxrss cannot tell stages apart)."""
-
-    def __init__(self) -> None:
-        self.peak = 0
-        self._stop = threading.Event()
-        threading.Thread(target=self._sample, daemon=True).start()
-
-    def _sample(self) -> None:
-        page = os.sysconf("SC_PAGE_SIZE")
-        while not self._stop.wait(0.02):
-            with open("/proc/self/statm") as statm:
-                rss = int(statm.read().split()[1]) * page
-            self.peak = max(self.peak, rss)
-
-    def reset(self) -> None:
-        with open("/proc/self/statm") as statm:
-            self.peak = int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
-
-
-@contextmanager
-def stage(name: str, results: dict, memory: PeakMemory):
-    memory.reset()
-    started = time.perf_counter()
-    yield
-    results[name] = {
-        "seconds": round(time.perf_counter() - started, 2),
-        "peak_rss_mb": round(memory.peak / 2**20),
-    }
-
-
-def load_frames(folder: Path, as_of: date):
-    """The generator's files as the frames the refresh extracts from the database: active
-    children under 6 on ``as_of`` with integer ids, and their events keyed by child id."""
+def load_children(folder: Path, as_of: date):
+    """Active children under 6 on ``as_of`` from the generator's files, as
+    ``crecer.analytics.extract.children_frame`` gives them, plus their padrón code (the key of
+    the event files)."""
     import polars as pl
 
-    from crecer.analytics.status import CHILD_COLUMNS, GROWTH_COLUMNS, HB_COLUMNS, SERVICE_COLUMNS
     from crecer.registry.ages import sixth_birthday_cutoff
     from crecer.registry.codes import Insurance, RecordStatus
 
-    children = (
+    return (
         pl.scan_parquet(folder / "children.parquet")
         .filter(
             (pl.col("record_status") != RecordStatus.INACTIVE)
@@ -107,46 +75,53 @@ def load_frames(folder: Path, as_of: date):
         )
         .collect()
     )
-    ids = children.lazy().select("padron_code", "child_id")
-
-    def events(name: str, schema: dict) -> pl.DataFrame:
-        scan = pl.scan_parquet(folder / f"{name}.parquet").join(ids, on="padron_code")
-        return scan.select(pl.col(column).cast(dtype) for column, dtype in schema.items()).collect()
-
-    return (
-        children.select(list(CHILD_COLUMNS)),
-        events("growth", GROWTH_COLUMNS),
-        events("hemoglobin", HB_COLUMNS),
-        events("services", SERVICE_COLUMNS),
-    )
 
 
 def compute_national(args: dict) -> dict:
+    """The refresh's own chunked status and aggregation, with events read from the files."""
+    import polars as pl
+
+    setup_django(tempfile.mkdtemp(), "")  # the refresh module imports models; no query is made
+
     from crecer.analytics.indicators import levels_within, values_by_territory
-    from crecer.analytics.status import compute_status
+    from crecer.analytics.refresh import Clock, status_in_chunks
+    from crecer.analytics.status import CHILD_COLUMNS, GROWTH_COLUMNS, HB_COLUMNS, SERVICE_COLUMNS
     from crecer.norms import load_profile
 
     profile = load_profile("peru")
     as_of = date.fromisoformat(args["as_of"])
-    memory = PeakMemory()
-    results: dict = {}
-    with stage("load", results, memory):
-        children, growth, hemoglobin, services = load_frames(Path(args["data"]), as_of)
-    with stage("status", results, memory):
-        status = compute_status(children, growth, hemoglobin, services, as_of, profile)
-    with stage("aggregate", results, memory):
-        values = values_by_territory(status, profile.analytics.indicators, levels_within(""))
-    results["rows"] = {
-        "children": children.height,
-        "growth": growth.height,
-        "hemoglobin": hemoglobin.height,
-        "services": services.height,
-        "indicator_values": values.height,
-    }
-    results["process_peak_rss_mb"] = round(
-        resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    folder = Path(args["data"])
+    clock = Clock(lambda stage, seconds: None)
+    children = load_children(folder, as_of)
+    counts = dict.fromkeys(EVENT_FILES, 0)
+
+    def events_of(first: str, last: str):
+        ids = (
+            children.lazy()
+            .filter(pl.col("district_id").is_between(pl.lit(first), pl.lit(last)))
+            .select("padron_code", "child_id")
+        )
+        frames = []
+        for name, schema in zip(
+            EVENT_FILES, (SERVICE_COLUMNS, GROWTH_COLUMNS, HB_COLUMNS), strict=True
+        ):
+            scan = pl.scan_parquet(folder / f"{name}.parquet").join(ids, on="padron_code")
+            frame = scan.select(pl.col(c).cast(t) for c, t in schema.items()).collect()
+            counts[name] += frame.height
+            frames.append(frame)
+        services, growth, hemoglobin = frames
+        return growth, hemoglobin, services
+
+    status = status_in_chunks(
+        children.select(list(CHILD_COLUMNS)), events_of, as_of, profile, clock
     )
-    return results
+    values = values_by_territory(status, profile.analytics.indicators, levels_within(""))
+    clock.lap("aggregate")
+    return {
+        "timings": clock.timings,
+        "rows": {"children": status.height, **counts, "indicator_values": values.height},
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def duckdb_limit(args: dict) -> dict:
@@ -178,14 +153,18 @@ def duckdb_limit(args: dict) -> dict:
     }
 
 
-def database_refresh(args: dict) -> dict:
-    """Generate ``--db-scope`` into a fresh database, then refresh it end to end."""
+def setup_django(data_dir: str, database_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "crecer.settings"
-    os.environ["CRECER_DATABASE_URL"] = args["database_url"]
-    os.environ["CRECER_DATA_DIR"] = args["data_dir"]
+    os.environ["CRECER_DATA_DIR"] = data_dir
+    os.environ["CRECER_DATABASE_URL"] = database_url or f"sqlite:///{data_dir}/unused.sqlite3"
     import django
 
     django.setup()
+
+
+def database_refresh(args: dict) -> dict:
+    """Generate ``--db-scope`` into a fresh database, then refresh it end to end."""
+    setup_django(args["data_dir"], args["database_url"])
     from django.core.management import call_command
 
     from crecer.analytics.refresh import refresh
@@ -267,13 +246,10 @@ def report_compute(compute: dict, limit: dict) -> None:
         f"{rows['growth']:,} growth checks, {rows['hemoglobin']:,} Hb tests "
         f"-> {rows['indicator_values']:,} indicator values"
     )
-    total = sum(compute[name]["seconds"] for name in ("load", "status", "aggregate"))
-    for name in ("load", "status", "aggregate"):
-        seconds, peak = compute[name]["seconds"], compute[name]["peak_rss_mb"]
-        print(f"  {name:<10} {seconds:>8.1f} s  peak RSS {peak:,} MB")
-    print(
-        f"  {'total':<10} {total:>8.1f} s  process peak RSS {compute['process_peak_rss_mb']:,} MB"
-    )
+    for name, seconds in compute["timings"].items():
+        print(f"  {name:<10} {seconds:>8.1f} s")
+    total = sum(compute["timings"].values())
+    print(f"  {'total':<10} {total:>8.1f} s  peak RSS {compute['peak_rss_mb']:,} MB")
     print(
         f"DuckDB scan-and-aggregate of the same events: {limit['seconds']:.1f} s "
         f"({limit['events']:,} events, {limit['groups']:,} groups, peak RSS "

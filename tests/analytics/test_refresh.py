@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
+import polars as pl
 import pytest
 
 from crecer.analytics.lists import children_behind
-from crecer.analytics.models import IndicatorValue, Refresh
+from crecer.analytics.models import ChildStatus, IndicatorValue, Refresh
 from crecer.analytics.refresh import refresh
+from crecer.analytics.status import district_chunks
 from tests.analytics.population import AS_OF, PERU, child, measure
 
 pytestmark = pytest.mark.django_db
@@ -27,7 +29,8 @@ def test_indicators_computed_on_paper(population):
     assert value(run, "ccm_u5", "district", "050101") == (1, 1)
     assert value(run, "measured_u5", "country", "PE") == (5, 7)
     assert value(run, "anemia_6_35", "country", "PE") == (2, 3)
-    assert value(run, "hb_tested_6_35", "country", "PE") == (3, 7)
+    # Children 1, 2, 4 and 7 were tested; 7's altitude is unknown, yet it was tested.
+    assert value(run, "hb_tested_6_35", "country", "PE") == (4, 7)
     assert value(run, "dni_30_days", "country", "PE") == (1, 7)
     assert value(run, "dni_6_59", "country", "PE") == (2, 7)
     assert value(run, "sis_u5", "country", "PE") == (2, 7)
@@ -149,3 +152,36 @@ def test_territory_pages_show_the_indicators(population, client, make_user):
         {"indicator": "ccm_u5", "level": "district", "code": "050403", "part": "numerator"},
     )
     assert [c.cnv for c in listed.context["page"]] == ["1000000001", "1000000002"]
+
+
+def test_chunks_of_districts_give_the_same_values(population, monkeypatch):
+    """The national refresh computes status a chunk of districts at a time: with one child per
+    chunk the values are those of one chunk for everyone."""
+    whole = refresh(AS_OF, "", PERU)
+    expected = sorted(
+        IndicatorValue.objects.filter(refresh=whole).values_list(
+            "indicator", "level", "code", "numerator", "denominator"
+        )
+    )
+    monkeypatch.setattr("crecer.analytics.refresh.CHUNK_CHILDREN", 1)
+    chunked = refresh(AS_OF, "", PERU)
+    got = sorted(
+        IndicatorValue.objects.filter(refresh=chunked).values_list(
+            "indicator", "level", "code", "numerator", "denominator"
+        )
+    )
+    assert got == expected
+    assert ChildStatus.objects.filter(refresh=chunked).count() == 7
+
+
+def test_district_chunks_are_bounded_and_cover_every_district():
+    children = pl.DataFrame({"district_id": ["050101"] * 3 + ["050102"] * 2 + ["050403"] * 5})
+    # 3 + 2 fit in 5; 050403's 5 make a chunk of their own.
+    assert district_chunks(children, 5) == [("050101", "050102"), ("050403", "050403")]
+    # A district larger than the bound is still one chunk.
+    assert district_chunks(children, 2) == [
+        ("050101", "050101"),
+        ("050102", "050102"),
+        ("050403", "050403"),
+    ]
+    assert district_chunks(children.clear(), 5) == [("000000", "999999")]

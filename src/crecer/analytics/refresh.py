@@ -14,7 +14,7 @@ from django.utils import timezone
 from crecer.analytics import extract
 from crecer.analytics.indicators import levels_within, values_by_territory
 from crecer.analytics.models import STATUS_COLUMNS, ChildStatus, IndicatorValue, Refresh
-from crecer.analytics.status import compute_status
+from crecer.analytics.status import compute_status, district_chunks
 from crecer.norms import Profile
 from crecer.registry import bulk
 
@@ -25,28 +25,65 @@ class NoCatalogue(ValueError):
     pass
 
 
+# Children per status chunk: ~2 GB of events and status at a time (the national population in
+# one go needs over 20 GB; see benchmarks/refresh.py).
+CHUNK_CHILDREN = 250_000
+Events = tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]  # growth, hemoglobin, services
+
+
+class Clock:
+    """Seconds per stage, summed over chunks, reported as each stage ends."""
+
+    def __init__(self, report: Progress) -> None:
+        self.timings: dict[str, float] = {}
+        self.report = report
+        self.last = time.perf_counter()
+
+    def lap(self, stage: str, final: bool = True) -> None:
+        now = time.perf_counter()
+        self.timings[stage] = round(self.timings.get(stage, 0.0) + now - self.last, 3)
+        self.last = now
+        if final:
+            self.report(stage, self.timings[stage])
+
+
+def status_in_chunks(
+    children: pl.DataFrame,
+    events_of: Callable[[str, str], Events],
+    as_of: date,
+    profile: Profile,
+    clock: Clock,
+    chunk_children: int | None = None,
+) -> pl.DataFrame:
+    """Per-child status, computed over chunks of districts with the events ``events_of(first,
+    last)`` gives for the children of districts ``first``…``last``."""
+    parts = []
+    chunks = district_chunks(children, chunk_children or CHUNK_CHILDREN)
+    for number, (first, last) in enumerate(chunks, start=1):
+        growth, hemoglobin, services = events_of(first, last)
+        clock.lap("extract", final=number == len(chunks))
+        chunk = children.filter(pl.col("district_id").is_between(pl.lit(first), pl.lit(last)))
+        parts.append(compute_status(chunk, growth, hemoglobin, services, as_of, profile))
+        clock.lap("status", final=number == len(chunks))
+    return pl.concat(parts).sort("child_id")
+
+
 def refresh(as_of: date, scope: str, profile: Profile, progress: Progress | None = None) -> Refresh:
     if profile.analytics is None:
         raise NoCatalogue(f"profile {profile.profile.id} has no [analytics] indicators")
-    report = progress or (lambda stage, seconds: None)
-    timings: dict[str, float] = {}
+    clock = Clock(progress or (lambda stage, seconds: None))
     started = timezone.now()
-
-    def stage(name: str, clock: list[float]) -> None:
-        now = time.perf_counter()
-        timings[name] = round(now - clock[0], 3)
-        report(name, timings[name])
-        clock[0] = now
-
-    clock = [time.perf_counter()]
     children_qs = extract.children_of(scope, as_of)
     children = extract.children_frame(children_qs)
-    growth, hemoglobin, services = extract.events_frames(children_qs)
-    stage("extract", clock)
-    status = compute_status(children, growth, hemoglobin, services, as_of, profile)
-    stage("status", clock)
+
+    def events_of(first: str, last: str) -> Events:
+        chunk = children_qs.filter(district_id__gte=first, district_id__lte=last)
+        return extract.events_frames(chunk)
+
+    status = status_in_chunks(children, events_of, as_of, profile, clock)
     values = values_by_territory(status, profile.analytics.indicators, levels_within(scope))
-    stage("aggregate", clock)
+    clock.lap("aggregate")
+    timings = clock.timings
     with transaction.atomic():
         Refresh.objects.filter(as_of=as_of, scope=scope).delete()
         run = Refresh.objects.create(
@@ -64,7 +101,7 @@ def refresh(as_of: date, scope: str, profile: Profile, progress: Progress | None
         bulk.insert(
             IndicatorValue._meta.db_table, values.with_columns(pl.lit(run.pk).alias("refresh_id"))
         )
-        stage("store", clock)
+        clock.lap("store")
         run.timings = timings
         run.finished_at = timezone.now()
         run.save(update_fields=["timings", "finished_at"])

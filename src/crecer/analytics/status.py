@@ -82,6 +82,27 @@ def compute_status(
     return status.hstack(_schedules(children, hemoglobin, services, as_of, profile))
 
 
+def district_chunks(children: pl.DataFrame, max_children: int) -> list[tuple[str, str]]:
+    """Ranges of consecutive districts (first, last ubigeo) of at most ``max_children`` children
+    each (a larger district is a chunk of its own), so that a national refresh computes status
+    a chunk at a time in bounded memory: a child's status depends on its own events only.
+    Always at least one range, so an empty registry still gives an (empty) status frame."""
+    counts = children.group_by("district_id").len().sort("district_id")
+    chunks: list[tuple[str, str]] = []
+    first = last = ""
+    size = 0
+    for district, n in counts.iter_rows():
+        if size and size + n > max_children:
+            chunks.append((first, last))
+            size = 0
+        if not size:
+            first = district
+        last, size = district, size + n
+    if size:
+        chunks.append((first, last))
+    return chunks or [("000000", "999999")]
+
+
 def _window_start(as_of: date, profile: Profile) -> date:
     days = profile.analytics.measurement_window_days if profile.analytics else 365
     return as_of - timedelta(days=days - 1)
