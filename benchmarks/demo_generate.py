@@ -22,12 +22,12 @@ import argparse
 import json
 import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from datetime import date
 from pathlib import Path
+
+import steps  # benchmarks/steps.py (scripts run from this folder)
 
 HERE = Path(__file__).resolve().parent
 AS_OF = date(2026, 11, 28)
@@ -82,15 +82,7 @@ def step(kind: str, args: dict) -> dict:
 
 
 def run_step(kind: str, args: dict) -> dict:
-    result = subprocess.run(
-        [sys.executable, __file__, "--step", kind, json.dumps(args)],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        sys.exit(f"step {kind} failed:\n{result.stderr[-3000:]}")
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return steps.run_step(__file__, kind, args)
 
 
 def main() -> None:
