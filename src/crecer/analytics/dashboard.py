@@ -1,6 +1,7 @@
 """What a territory page shows from the latest refresh: every indicator's value with its
-numerator and denominator, target and gap, monthly trend, and the ranking of the sub-units
-for one chosen indicator. Small cells are hidden for users without personal-data rights."""
+numerator and denominator, target and gap, monthly trend, and the ranking and the map of the
+sub-units for one chosen indicator. Small cells are hidden for users without personal-data
+rights."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from django.db.models import Q
 
 from crecer.access.policy import Can, can
+from crecer.analytics import maps
 from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.disclosure import suppress_rate
 from crecer.norms import Profile
@@ -94,16 +96,16 @@ def dashboard(code: str, user: Any, profile: Profile, chosen: str | None) -> dic
         for indicator in profile.analytics.indicators
     ]
     ids = [indicator.id for indicator in profile.analytics.indicators]
-    chosen_id = chosen if chosen in ids else ids[0]
+    selected = profile.analytics.indicator(chosen if chosen in ids else ids[0])
+    ranked = ranking(refresh, level, code, selected, personal, min_cell)
     return {
         "refresh": refresh,
         "level": level,
         "unit_code": unit_code,
         "rows": rows,
-        "chosen": profile.analytics.indicator(chosen_id),
-        "ranking": ranking(
-            refresh, level, code, profile.analytics.indicator(chosen_id), personal, min_cell
-        ),
+        "chosen": selected,
+        "ranking": ranked,
+        "map": choropleth(level, code, selected, ranked),
         "personal": personal,
         "min_cell": min_cell,
     }
@@ -136,3 +138,92 @@ def _names(level: str, codes: list[str]) -> dict[str, str]:
 
     model = {"department": Department, "province": Province, "district": District}[level]
     return dict(model.objects.filter(pk__in=codes).values_list("pk", "name"))
+
+
+# --- the map --------------------------------------------------------------------------------------
+
+MAP_BOX = (440, 520)  # pixels: the largest map; Peru itself comes out about 350 × 520
+TOLERANCE = 0.5  # pixels: finer detail is lost anyway when coordinates are rounded to pixels
+
+
+@dataclass
+class Shape:
+    """One sub-unit on the map: its outline and how it is filled."""
+
+    code: str
+    name: str
+    path: str
+    cell: Cell | None
+    fill: str | None  # None: hidden (hatched) or no data (grey), see ``state``
+
+    @property
+    def state(self) -> str:
+        if self.cell is None or self.cell.denominator == 0:
+            return "missing"
+        return "hidden" if self.cell.percent is None else "value"
+
+
+@dataclass
+class Choropleth:
+    width: int
+    height: int
+    shapes: list[Shape]
+    legend: list[tuple[str, float, float]]  # fill, lowest and highest value of each class
+    lower_is_better: bool
+    unmapped: list[Cell]  # sub-units with a value but no outline loaded
+
+    def has(self, state: str) -> bool:
+        return any(shape.state == state for shape in self.shapes)
+
+    @property
+    def has_hidden(self) -> bool:
+        return self.has("hidden")
+
+    @property
+    def has_missing(self) -> bool:
+        return self.has("missing")
+
+
+def choropleth(level: str, code: str, indicator: Indicator, cells: list[Cell]) -> Choropleth | None:
+    """The map of the sub-units of ``code`` for ``indicator``, filled from the (already
+    suppressed) ranking ``cells``; without shapes when no outline of the sub-level is loaded,
+    None when the unit has no sub-level (a district)."""
+    sublevel = SUBLEVEL.get(level)
+    if sublevel is None:
+        return None
+    width, height, paths = outlines(sublevel, code)
+    by_code = {cell.code: cell for cell in cells}
+    # Classes come from the values this user sees: hidden cells must not move the breaks.
+    breaks = maps.class_breaks([c.percent for c in cells if c.percent is not None])
+    fills = maps.colours(len(breaks) - 1, indicator.lower_is_better) if breaks else ()
+    names = _names(sublevel, list(paths))
+    shapes = []
+    for unit, path in paths.items():
+        cell = by_code.get(unit)
+        fill = None
+        if cell is not None and cell.percent is not None:
+            fill = fills[maps.class_of(cell.percent, breaks)]
+        shapes.append(Shape(unit, names.get(unit, unit), path, cell, fill))
+    legend = [(fills[i], breaks[i], breaks[i + 1]) for i in range(len(breaks) - 1)]
+    unmapped = [cell for cell in cells if cell.code not in paths] if paths else []
+    return Choropleth(width, height, shapes, legend, indicator.lower_is_better, unmapped)
+
+
+def outlines(sublevel: str, code: str) -> tuple[int, int, dict[str, str]]:
+    """Width, height and the SVG path of every ``sublevel`` outline inside unit ``code``, all
+    in one frame fitted to them (no paths when none is loaded). Not cached: the largest map (the
+    provinces of a department or the departments of Peru, a few thousand points) projects and
+    simplifies in a few milliseconds."""
+    from crecer.territory.models import Boundary
+
+    geometries = dict(
+        Boundary.objects.filter(level=sublevel, code__startswith=code)
+        .order_by("code")
+        .values_list("code", "geometry")
+    )
+    box = maps.bounds(geometries.values())
+    if box is None:
+        return 0, 0, {}
+    frame = maps.fit(box, *MAP_BOX)
+    paths = {unit: maps.svg_path(g, frame, TOLERANCE) for unit, g in geometries.items()}
+    return frame.width, frame.height, {unit: path for unit, path in paths.items() if path}
