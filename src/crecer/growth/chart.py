@@ -42,6 +42,8 @@ def growth_chart_svg(
     *,
     x_range: tuple[float, float] | None = None,
     title: str | None = None,
+    x_label: str | None = None,
+    y_label: str | None = None,
 ) -> str:
     """An SVG chart (as a string) of WHO curves and a child's points.
 
@@ -49,6 +51,7 @@ def growth_chart_svg(
     or height in cm). ``sex``: 1/"m" or 2/"f". ``x``/``y``: the child's measurements (NaN points
     are skipped). ``x_range`` (days or cm) defaults to 0–24 months or 0–60 months for age charts
     (whichever holds the points) and to the table's range for wfl (45–110) / wfh (65–120).
+    ``title``, ``x_label`` and ``y_label`` replace the Spanish defaults (e.g. translated text).
     """
     if indicator not in INDICATORS:
         raise ValueError(f"indicator must be one of {sorted(INDICATORS)}")
@@ -91,7 +94,9 @@ def growth_chart_svg(
         f'<rect width="{_W}" height="{_H}" fill="white"/>',
         f'<text x="{_W / 2}" y="24" text-anchor="middle" font-size="16" '
         f'font-weight="bold">{escape(heading)}</text>',
-        *plot.grid_and_axes(INDICATORS[indicator][1], INDICATORS[indicator][2]),
+        *plot.grid_and_axes(
+            x_label or INDICATORS[indicator][1], y_label or INDICATORS[indicator][2]
+        ),
     ]
     gx = grid * to_axis
     for k in range(-3, 4):

@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from crecer.access import audit, policy
@@ -19,6 +20,7 @@ from crecer.access.models import Action
 from crecer.access.policy import Can
 from crecer.health.forms import FORMS, TITLES, EventImportForm
 from crecer.health.importer import import_events
+from crecer.health.page import child_summary
 from crecer.health.services import events_of, record_event
 from crecer.registry.importer import frame_of_quarantine
 from crecer.registry.models import ImportKind, ImportRun
@@ -27,10 +29,12 @@ from crecer.registry.reading import UnreadableFile
 
 @login_required
 def child_events(request: HttpRequest, pk: int) -> HttpResponse:
-    """Every service, growth check and Hb test of a child, newest first."""
+    """A child's growth (charts, z-scores), Hb history and schedule as of today, then every
+    service, growth check and Hb test, newest first."""
     child = policy.child_or_404(request.user, pk)
     audit.record(request, Action.VIEW, [child])
     context = {"child": child, "can_record": policy.can(request.user, Can.RECORD_SERVICES)}
+    context |= child_summary(child, timezone.localdate())
     return render(request, "health/child_events.html", context | events_of(child))
 
 
