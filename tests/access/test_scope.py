@@ -173,6 +173,39 @@ def indicator_lists(client: Client, world: World) -> list:
     ]
 
 
+def worklists(client: Client, world: World) -> list:
+    """The work list of the away district, its province, the whole scope and an away center."""
+    from crecer.analytics.refresh import refresh
+    from crecer.norms import load_profile
+
+    refresh(date(2026, 6, 30), "", load_profile("peru"))
+    url = reverse("analytics:worklist")
+    return [
+        client.get(url, {"code": AWAY}),
+        client.get(url, {"code": AWAY[:4]}),
+        client.get(url),
+        client.get(url, {"code": "05"}),
+        client.get(url, {"center": AWAY + "0001"}),
+        client.get(url, {"facility": "PS AWAY"}),
+    ]
+
+
+def worklist_exports(client: Client, world: World) -> list:
+    from crecer.analytics.refresh import refresh
+    from crecer.norms import load_profile
+
+    refresh(date(2026, 6, 30), "", load_profile("peru"))
+    responses = []
+    for kind in ("csv", "xlsx"):
+        url = reverse("analytics:worklist_export", args=[kind])
+        responses += [
+            client.get(url, {"code": AWAY}),
+            client.get(url),
+            client.get(url, {"facility": "PS AWAY"}),
+        ]
+    return responses
+
+
 def api_path(path: str) -> Probe:
     def probe(client: Client, world: World) -> list:
         return [client.get(path)]
@@ -247,6 +280,8 @@ ROUTES: dict[str, Probe] = {
     "health:import_run": event_runs("health:import_run"),
     "health:import_run_csv": event_runs("health:import_run_csv"),
     "analytics:children": indicator_lists,
+    "analytics:worklist": worklists,
+    "analytics:worklist_export": worklist_exports,
     "analytics:open_data": plain("analytics:open_data"),
     "analytics:open_data_indicators": plain("analytics:open_data_indicators"),
     "analytics:open_data_values": plain("analytics:open_data_values", "csv"),

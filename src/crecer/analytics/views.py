@@ -6,16 +6,20 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from crecer.access import audit, policy
 from crecer.access.models import Action
-from crecer.analytics import opendata
+from crecer.access.policy import Can
+from crecer.analytics import opendata, worklist_rows
 from crecer.analytics.dashboard import latest_refresh
 from crecer.analytics.indicators import LEVELS
 from crecer.analytics.lists import children_behind
-from crecer.analytics.models import Refresh
+from crecer.analytics.models import ChildStatus, Refresh
 from crecer.web.context_processors import active_profile
 
 PAGE_SIZE = 100
@@ -108,4 +112,135 @@ def open_data_values(request: HttpRequest, kind: str) -> HttpResponse:
     )
     response = HttpResponse(opendata.as_bytes(frame, kind), content_type=OPEN_DATA_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="crecer-indicators.{kind}"'
+    return response
+
+
+# --- Work lists: children with something overdue or at risk, for a facility, a community
+# agent's populated centers or any territory of the user's scope.
+
+WORKLIST_PAGE_SIZE = 500  # a facility's list prints whole; larger territories page
+WORKLIST_TYPES = {
+    "csv": ("text/csv; charset=utf-8", worklist_rows.to_csv),
+    "xlsx": (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        worklist_rows.to_xlsx,
+    ),
+}
+
+
+class WorklistForm(forms.Form):
+    code = forms.RegexField(
+        label=_("Territory"),
+        regex=r"^\d{2}(\d{2}){0,2}$",
+        required=False,
+        help_text=_("department, province or district code; empty: all your territory"),
+    )
+    center = forms.CharField(label=_("Populated center"), max_length=10, required=False)
+    facility = forms.CharField(label=_("Care facility"), max_length=255, required=False)
+    problem = forms.MultipleChoiceField(
+        label=_("Problems"),
+        choices=list(worklist_rows.PROBLEM_LABELS.items()),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def selection(self) -> worklist_rows.Selection:
+        data = self.cleaned_data
+        return worklist_rows.Selection(
+            territory=data["code"],
+            center=data["center"].strip(),
+            facility=data["facility"].strip(),
+            kinds=tuple(data["problem"]),
+        )
+
+
+def _worklist_rows_or_404(
+    request: HttpRequest, selection: worklist_rows.Selection, right: Can
+) -> tuple[Refresh | None, QuerySet[ChildStatus]]:
+    """The latest refresh and the status rows of the selection; 404 for a territory, center or
+    facility outside the user's scope (or one with no child of it in the refresh)."""
+    if not policy.can(request.user, right):
+        raise Http404
+    if selection.territory:
+        policy.territory_or_404(request.user, selection.territory)
+    refresh = worklist_rows.refresh_for(request.user, selection)
+    if refresh is None:
+        return None, ChildStatus.objects.none()
+    statuses = worklist_rows.scoped_statuses(request.user, refresh, selection)
+    if (selection.center or selection.facility) and not statuses.exists():
+        raise Http404
+    return refresh, statuses
+
+
+@login_required
+def worklist(request: HttpRequest) -> HttpResponse:
+    """The printable work list of the user's scope (or a part of it), most urgent first."""
+    form = WorklistForm(request.GET)
+    if not policy.can(request.user, Can.VIEW_PERSONAL):
+        raise Http404
+    if not form.is_valid():
+        return render(request, "analytics/worklist.html", {"form": form}, status=400)
+    selection = form.selection()
+    refresh, statuses = _worklist_rows_or_404(request, selection, Can.VIEW_PERSONAL)
+    context = {"form": form, "selection": selection, "refresh": refresh}
+    if refresh is None:
+        return render(request, "analytics/worklist.html", context)
+    profile = active_profile(settings.CRECER_PROFILE)
+    ranked = worklist_rows.ranked(statuses, refresh, profile.anemia, selection.kinds)
+    page = Paginator(range(ranked.height), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    first = page.start_index() if ranked.height else 1
+    shown = ranked.slice(first - 1, WORKLIST_PAGE_SIZE)
+    children = worklist_rows.children_by_id(request.user, shown["child_id"].to_list())
+    rows = worklist_rows.work_rows(shown, children, first)
+    audit.record(
+        request,
+        Action.LIST,
+        [row.child for row in rows],
+        filter=selection.as_filter(refresh),
+        territory_code=worklist_rows.log_territory(request.user, selection),
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context |= {
+        "query": query.urlencode(),
+        "rows": rows,
+        "page": page,
+        "total": ranked.height,
+        "heading": worklist_rows.heading(request.user, selection),
+        "choices": worklist_rows.filter_choices(statuses),
+        "labels": [worklist_rows.PROBLEM_LABELS[k] for k in selection.kinds],
+        "urgent": worklist_rows.URGENT,
+        "can_export": policy.can(request.user, Can.EXPORT),
+        "today": timezone.localdate(),
+    }
+    return render(request, "analytics/worklist.html", context)
+
+
+@login_required
+def worklist_export(request: HttpRequest, kind: str) -> HttpResponse:
+    """The whole work list of the selection as CSV or XLSX (users who may export named lists)."""
+    form = WorklistForm(request.GET)
+    if kind not in WORKLIST_TYPES or not form.is_valid():
+        raise Http404
+    selection = form.selection()
+    refresh, statuses = _worklist_rows_or_404(request, selection, Can.EXPORT)
+    if refresh is None:
+        raise Http404
+    profile = active_profile(settings.CRECER_PROFILE)
+    ranked = worklist_rows.ranked(statuses, refresh, profile.anemia, selection.kinds)
+    children = worklist_rows.children_by_id(
+        request.user, statuses.values("child_id")
+    )  # a subquery: no list of thousands of ids in the SQL
+    rows = worklist_rows.work_rows(ranked, children)
+    audit.record(
+        request,
+        Action.EXPORT,
+        filter=selection.as_filter(refresh) | {"format": kind},
+        territory_code=worklist_rows.log_territory(request.user, selection),
+        row_count=len(rows),
+    )
+    content_type, write = WORKLIST_TYPES[kind]
+    response = HttpResponse(write(rows), content_type=content_type)
+    name = selection.center or selection.territory or "crecer"
+    response["Content-Disposition"] = f'attachment; filename="work-list-{name}.{kind}"'
     return response
