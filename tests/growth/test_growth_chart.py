@@ -45,3 +45,14 @@ def test_chart_without_points_and_bad_indicator() -> None:
     assert growth_chart_svg("lhfa", 2).startswith("<svg")
     with pytest.raises(ValueError, match="indicator"):
         growth_chart_svg("nope", 1)
+
+
+def test_chart_takes_translated_title_and_axis_labels() -> None:
+    svg = growth_chart_svg(
+        "wfa", 1, [100], [6.0], title="Weight-for-age <boys>", x_label="Age", y_label="Weight"
+    )
+    root = ET.fromstring(svg)  # the title is escaped, so the SVG still parses
+    texts = {t.text for t in root.iter(f"{NS}text")}
+    assert {"Weight-for-age <boys>", "Age", "Weight"} <= texts
+    assert "Edad (meses)" not in texts
+    assert root.find(f"{NS}title").text == "Weight-for-age <boys>"
