@@ -286,7 +286,21 @@ def test_hidden_cells_are_hatched_not_coloured(country, client, make_user):
 
 
 @pytest.mark.django_db
-def test_a_department_page_says_when_its_provinces_have_no_outline(country, client):
-    page = the_map(client, "/territory/05/")
-    assert not page.shapes  # only department outlines are loaded
+def test_a_department_map_appears_once_its_provinces_are_loaded(
+    country, client, make_user, reference
+):
+    client.force_login(make_user("analista", "analyst", "PE", personal_data=True))
+    page = the_map(client, "/territory/05/?indicator=ccm_u5")
+    assert not page.shapes  # only department outlines are loaded so far
     assert "crecer territory load boundaries" in "".join(page.text)
+    out = io.StringIO()
+    call_command(
+        "territory", "load", "boundaries", str(reference / "peru_provinces.geojson"), stdout=out
+    )
+    page = the_map(client, "/territory/05/?indicator=ccm_u5")
+    assert len(page.shapes) == 11  # the 11 provinces of Ayacucho, none of Lima's
+    # Huanta 2 of 4 = 50 %, Huamanga 1 of 1 = 100 %: breaks 50, 60, …, 100 (step 10, 5 classes).
+    assert page.shapes["0504"]["fill"] == "#fef0d9"
+    assert page.shapes["0501"]["fill"] == "#b30000"
+    assert page.shapes["0504"]["href"] == "/territory/0504/?indicator=ccm_u5"
+    assert page.shapes["0504"]["title"] == "Huanta: 50.0 %"

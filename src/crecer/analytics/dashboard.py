@@ -5,8 +5,11 @@ rights."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from django.db.models import Q
@@ -209,11 +212,27 @@ def choropleth(level: str, code: str, indicator: Indicator, cells: list[Cell]) -
     return Choropleth(width, height, shapes, legend, indicator.lower_is_better, unmapped)
 
 
-def outlines(sublevel: str, code: str) -> tuple[int, int, dict[str, str]]:
+def outlines(sublevel: str, code: str) -> tuple[int, int, Mapping[str, str]]:
     """Width, height and the SVG path of every ``sublevel`` outline inside unit ``code``, all
-    in one frame fitted to them (no paths when none is loaded). Not cached: the largest map (the
-    provinces of a department or the departments of Peru, a few thousand points) projects and
-    simplifies in a few milliseconds."""
+    in one frame fitted to them (no paths when none is loaded). Drawing the departments of
+    Peru (3,400 points) takes some 20 ms of pure Python, on every view of the home page, so
+    drawings are kept per process until a boundaries file is loaded again (the loader records
+    each load) or an outline is deleted in the admin (the count changes)."""
+    from crecer.territory.models import Boundary, LoadKind, LoadRun
+
+    last_load = (
+        LoadRun.objects.filter(kind=LoadKind.BOUNDARIES)
+        .order_by("-loaded_at", "-pk")
+        .values_list("pk", "loaded_at")
+        .first()
+    )
+    count = Boundary.objects.filter(level=sublevel, code__startswith=code).count()
+    return _drawn(sublevel, code, (last_load, count))
+
+
+@lru_cache(maxsize=256)  # the country, 25 departments and 196 provinces fit
+def _drawn(sublevel: str, code: str, stamp: tuple) -> tuple[int, int, Mapping[str, str]]:
+    """:func:`outlines` for one state of the boundaries table (``stamp``: only the cache key)."""
     from crecer.territory.models import Boundary
 
     geometries = dict(
@@ -223,7 +242,7 @@ def outlines(sublevel: str, code: str) -> tuple[int, int, dict[str, str]]:
     )
     box = maps.bounds(geometries.values())
     if box is None:
-        return 0, 0, {}
+        return 0, 0, MappingProxyType({})
     frame = maps.fit(box, *MAP_BOX)
     paths = {unit: maps.svg_path(g, frame, TOLERANCE) for unit, g in geometries.items()}
-    return frame.width, frame.height, {unit: path for unit, path in paths.items() if path}
+    return frame.width, frame.height, MappingProxyType({u: p for u, p in paths.items() if p})

@@ -112,13 +112,29 @@ def _distance_to_segment(point: Point, start: Point, end: Point) -> float:
     return math.hypot(px - ax - t * dx, py - ay - t * dy)
 
 
+def thin(points: Sequence[Point], tolerance: float) -> list[Point]:
+    """The points farther than ``tolerance`` from the previous kept one, and the last point.
+    A cheap linear pass before Douglas–Peucker: on a national map a few hundred metres are
+    less than a pixel, so most of a boundary's points fall on top of each other."""
+    if len(points) < 3:
+        return list(points)
+    kept = [points[0]]
+    for x, y in points[1:-1]:
+        last_x, last_y = kept[-1]
+        if (x - last_x) ** 2 + (y - last_y) ** 2 > tolerance * tolerance:
+            kept.append((x, y))
+    kept.append(points[-1])
+    return kept
+
+
 def simplify(points: Sequence[Point], tolerance: float) -> list[Point]:
-    """Douglas–Peucker: the points that keep the line within ``tolerance`` of the original,
-    always keeping the first and the last. Iterative (a stack), so long rings cannot overflow
-    Python's recursion limit. shapely would do the same, but would be a compiled dependency
-    for a few thousand points per map."""
+    """Douglas–Peucker after :func:`thin`: the points that keep the line within ``tolerance``
+    of the original, always keeping the first and the last. Iterative (a stack), so long
+    rings cannot overflow Python's recursion limit. shapely would do the same, but would be a
+    compiled dependency for a few thousand points per map."""
     if len(points) < 3 or tolerance <= 0:
         return list(points)
+    points = thin(points, tolerance)
     keep = [False] * len(points)
     keep[0] = keep[-1] = True
     stack = [(0, len(points) - 1)]
