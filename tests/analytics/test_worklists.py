@@ -22,7 +22,8 @@ at day 29, BCG is required from day 29, the first iron bottle from day 131).
                            else is due yet
     LEJOS    050101  11 m  Hb 6.0 at 100 m                         severe_anemia, … (other district)
 
-Every "11 m" child but SEVERA and LEJOS has a DNI and SIS.
+Every "11 m" child but SEVERA and LEJOS has a DNI and SIS. The BAJO children are cared for at
+PS BAJO (RENIPRESS 00005678).
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from crecer.access.models import AccessLog, Action
 from crecer.analytics import worklists
 from crecer.analytics.refresh import refresh
 from crecer.health.models import ServiceRecord
-from crecer.territory.models import PopulatedCenter
+from crecer.territory.models import HealthFacility, PopulatedCenter
 from tests.analytics.population import AS_OF, PERU, child, hb, measure
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,8 @@ PAPERS = {"dni_issue_date": date(2025, 8, 10), "insurance": "1"}
 
 def kid(number: int, name: str, center: str, **extra):
     extra.setdefault("given_names", "ANA")
+    if center == BAJO:
+        extra["care_facility"] = "PS BAJO"
     record = child(number, "1", center[:6], populated_center_id=center, **extra)
     record.paternal_surname = name
     record.save()
@@ -73,6 +76,7 @@ def kid(number: int, name: str, center: str, **extra):
 def village(db) -> dict[str, int]:
     for code, name in ((ALTO, "ALTO"), (BAJO, "BAJO"), ("0501010001", "CENTRO")):
         PopulatedCenter.objects.create(code=code, district_id=code[:6], name=name)
+    HealthFacility.objects.create(renipress_code="00005678", name="PS BAJO", district_id="050403")
     kids = {
         "SEVERA": kid(1, "SEVERA", ALTO, mother_phone="966111222", address="JR LIMA 1"),
         "EMACIADO": kid(2, "EMACIADO", BAJO, dni="71000002", **PAPERS),
@@ -132,6 +136,8 @@ def test_filters_by_problem_and_center(village, client, make_user):
     assert listed(client.get(URL, {"problem": "no_dni"})) == ["SEVERA"]
     alto = client.get(URL, {"center": ALTO})
     assert listed(alto) == ["SEVERA", "TALLA", "BAJITO", "MENOR", "MAYOR"]
+    assert [code for code, _ in alto.context["choices"]["center"]] == [ALTO, BAJO]
+    assert listed(client.get(URL, {"facility": "PS BAJO"})) == ["EMACIADO", "ANEMICO", "PERDIDO"]
     both = client.get(URL, {"center": BAJO, "problem": "not_found"})
     assert listed(both) == ["PERDIDO"]
     assert client.get(URL, {"problem": "sunburn"}).status_code == 400
@@ -181,6 +187,14 @@ def test_a_community_agent_sees_only_their_centers(village, client, make_user):
     assert client.get(URL, {"center": ALTO}).status_code == 404
 
 
+def test_a_facility_sees_its_children(village, client, make_user):
+    """PS BAJO is the care facility of the BAJO children (the scope matches it by name)."""
+    client.force_login(make_user("obstetra", "health_worker", "facility:00005678"))
+    response = client.get(URL)
+    assert listed(response) == ["EMACIADO", "ANEMICO", "PERDIDO"]
+    assert response.context["heading"] == "PS BAJO"
+
+
 def test_who_may_not_see_names_gets_404(village, client, make_user):
     client.force_login(make_user("analista", "analyst", "PE"))
     assert client.get(URL).status_code == 404
@@ -212,6 +226,27 @@ def test_the_page_prints_in_black_and_white(village, client, make_user):
     assert "A4" in page
     assert "color: red" not in page
     assert "#a00000" not in page
+
+
+@pytest.mark.parametrize(
+    ("hb_adjusted", "age_days", "severe"),
+    [
+        # NTS 213-2024 (WHO 2024), 6-23 and 24-59 months: severe below 7.0 g/dL.
+        (6.9, 335, True),
+        (7.0, 335, False),  # moderate: 7.0-9.4
+        (6.9, 900, True),
+        (7.0, 900, False),  # moderate: 7.0-9.9
+        (None, 335, False),  # altitude unknown: not adjusted, not classified
+    ],
+)
+def test_severe_anemia_at_the_cut_off(hb_adjusted, age_days, severe):
+    import polars as pl
+
+    frame = pl.DataFrame(
+        {"hb_adjusted": [hb_adjusted], "hb_tested_on": [JUNE], "age_days": [age_days]},
+        schema={"hb_adjusted": pl.Float64, "hb_tested_on": pl.Date, "age_days": pl.Int64},
+    )
+    assert worklists.severe_anemia(frame, AS_OF, PERU.anemia).tolist() == [severe]
 
 
 def test_ranking_is_pure():

@@ -207,7 +207,12 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "page": page,
         "total": ranked.height,
         "heading": worklist_rows.heading(request.user, selection),
-        "choices": worklist_rows.filter_choices(statuses),
+        # Every center and facility of the territory, not only the one chosen: to switch.
+        "choices": worklist_rows.filter_choices(
+            worklist_rows.scoped_statuses(
+                request.user, refresh, worklist_rows.Selection(territory=selection.territory)
+            )
+        ),
         "labels": [worklist_rows.PROBLEM_LABELS[k] for k in selection.kinds],
         "urgent": worklist_rows.URGENT,
         "can_export": policy.can(request.user, Can.EXPORT),

@@ -148,13 +148,18 @@ def ranked(
 def filter_choices(statuses: QuerySet[ChildStatus]) -> dict[str, list[tuple[str, str]] | None]:
     """Populated centers and facilities present in the rows, as (value, label) pairs; None
     when there are too many for a list."""
-    centers = sorted(
-        set(
-            statuses.exclude(populated_center_id=None).values_list("populated_center_id", flat=True)
-        )
+    rows = statuses.order_by()
+    centers = list(
+        rows.exclude(populated_center_id=None)
+        .values_list("populated_center_id", flat=True)
+        .distinct()
+        .order_by("populated_center_id")
     )
-    facilities = sorted(
-        set(statuses.exclude(care_facility="").values_list("care_facility", flat=True))
+    facilities = list(
+        rows.exclude(care_facility="")
+        .values_list("care_facility", flat=True)
+        .distinct()
+        .order_by("care_facility")
     )
     names = dict(
         PopulatedCenter.objects.filter(code__in=centers[: MAX_CHOICES + 1]).values_list(
