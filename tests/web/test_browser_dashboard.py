@@ -1,6 +1,7 @@
-"""A program manager of Ayacucho, in Chromium: logs in, opens the national dashboard, drills
-down through the ranking to a district, opens the children behind a number and one child's
-page, and downloads a CSV. Each page is saved as a screenshot (``test-artifacts/``) and checked
+"""A program manager of Ayacucho, in Chromium: logs in, opens the national dashboard, clicks
+Ayacucho on the map, drills down through the ranking to a district, opens the children behind a
+number and one child's page, opens the district's work list and downloads it as CSV, and
+downloads the open data. Each page is saved as a screenshot (``test-artifacts/``) and checked
 with axe-core (labels, contrast, names, landmarks) and for a visible keyboard focus."""
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ AXE_OPTIONS = {
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
+def site(tmp_path_factory, reference):
     folder = tmp_path_factory.mktemp("dashboard-site")
     env = crecer_env(folder)
     for command in (
         ("migrate", "--no-input"),
+        ("territory", "load", "boundaries", str(reference / "peru_departments.geojson")),
+        ("territory", "load", "boundaries", str(reference / "peru_provinces.geojson")),
         ("generate", "--scope", DISTRICT, "--as-of", AS_OF, "--into-db"),
         ("refresh", "--as-of", AS_OF),
     ):
@@ -74,8 +77,8 @@ def test_manager_drills_down_to_a_child_and_downloads(browser, site):
     page.goto(site.url)
     assert "Indicadores al 30/06/2026" in page.locator("main").inner_text()
     check_page(page, "02-national-dashboard")
-    ranking = page.locator("#ranking ~ table")
-    ranking.get_by_role("link", name="Ayacucho").click()
+    # The department on the map: its shape is a link named by its <title>.
+    page.locator("svg a[href*='/territory/05/']").click()
     assert page.url.split("?")[0].endswith("/territory/05/")
     page.locator("#ranking ~ table").get_by_role("link", name="Huanta").click()
     page.locator("#ranking ~ table").get_by_role("link", name="Huamanguilla").click()
@@ -96,9 +99,23 @@ def test_manager_drills_down_to_a_child_and_downloads(browser, site):
     rows.first.get_by_role("link").first.click()
     assert "/registry/child/" in page.url
     check_page(page, "05-child")
+    child_id = page.url.rstrip("/").split("/")[-1]
+    page.goto(site.url + f"health/child/{child_id}/")
+    assert page.locator("svg[role=img]").count() >= 2  # growth charts drawn on the server
+    check_page(page, "05-child-health")
+
+    # The district's work list, and its CSV.
+    page.goto(site.url + f"work-list/?code={DISTRICT}")
+    assert "Lista de trabajo" in page.locator("h1").inner_text()
+    check_page(page, "06-work-list")
+    with page.expect_download() as download:
+        page.locator("a[href*='export.csv']").first.click()
+    lines = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) > 1
+    assert DISTRICT in "\n".join(lines)
 
     page.goto(site.url + "open-data/")
-    check_page(page, "06-open-data")
+    check_page(page, "07-open-data")
     with page.expect_download() as download:
         page.locator("a[href$='values.csv']").first.click()
     header = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()[0]
