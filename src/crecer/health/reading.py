@@ -7,10 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from crecer.health.columns import column_for
-from crecer.registry.reading import CHUNK_ROWS, Table, UnreadableFile, _open_csv, _open_xlsx, _table
-
-# The registry's read_chunks names columns with the padrón's aliases; its building blocks are
-# reused here with ours (a ``column_for`` parameter there would let us call it directly).
+from crecer.registry.reading import Table, UnreadableFile, read_chunks
 
 
 def read_event_chunks(path: Path, rows: int | None = None) -> Iterator[Table]:
@@ -18,21 +15,7 @@ def read_event_chunks(path: Path, rows: int | None = None) -> Iterator[Table]:
 
     Raises :class:`UnreadableFile` on the first ``next()`` when the file cannot be read or no
     header is an event column."""
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        header, body, encoding, delimiter = _open_xlsx(path)
-    else:
-        header, body, encoding, delimiter = _open_csv(path)
-    names = _column_names(header)
-    rows = rows or CHUNK_ROWS
-    batch: list[tuple[int, list[str]]] = []
-    yielded = False
-    for row in body:
-        batch.append(row)
-        if len(batch) >= rows:
-            yield _table(header, names, batch, encoding, delimiter)
-            yielded, batch = True, []
-    if batch or not yielded:
-        yield _table(header, names, batch, encoding, delimiter)
+    return read_chunks(path, rows, column_names=_column_names)
 
 
 def _column_names(header: list[str]) -> dict[str, int]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -57,17 +57,22 @@ def read_table(path: Path) -> Table:
     return next(read_chunks(path, rows=sys.maxsize))
 
 
-def read_chunks(path: Path, rows: int | None = None) -> Iterator[Table]:
+def read_chunks(
+    path: Path,
+    rows: int | None = None,
+    column_names: Callable[[list[str]], dict[str, int]] | None = None,
+) -> Iterator[Table]:
     """The file in tables of at most ``rows`` rows (at least one table, maybe empty).
 
-    The header is checked before the first table is returned: a file that cannot be read
-    raises :class:`UnreadableFile` on the first ``next()``.
+    ``column_names`` maps the header to Crecer's column names (default: the padrón's); it
+    raises :class:`UnreadableFile` for a header it cannot read, and so does a file that cannot
+    be read, on the first ``next()``.
     """
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         header, body, encoding, delimiter = _open_xlsx(path)
     else:
         header, body, encoding, delimiter = _open_csv(path)
-    names = _column_names(header)
+    names = (column_names or _column_names)(header)
     rows = rows or CHUNK_ROWS
     batch: list[tuple[int, list[str]]] = []
     yielded = False
