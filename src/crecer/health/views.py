@@ -9,7 +9,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -23,7 +22,7 @@ from crecer.health.importer import import_events
 from crecer.health.page import child_summary
 from crecer.health.services import events_of, record_event
 from crecer.registry.importer import frame_of_quarantine
-from crecer.registry.models import ImportKind, ImportRun
+from crecer.registry.models import ImportKind
 from crecer.registry.reading import UnreadableFile
 
 
@@ -54,14 +53,6 @@ def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     return render(request, "health/record.html", context)
 
 
-def event_runs(user) -> QuerySet[ImportRun]:
-    """Event imports a user may read: their own; every one for national recorders."""
-    if not policy.can(user, Can.RECORD_SERVICES):
-        return ImportRun.objects.none()
-    runs = ImportRun.objects.filter(kind=ImportKind.EVENTS)
-    return runs if policy.access_of(user).scope.national else runs.filter(user=user)
-
-
 @login_required
 def import_page(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Can.RECORD_SERVICES)
@@ -84,20 +75,20 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", str(problem))
             else:
                 return redirect("health:import_run", pk=run.pk)
-    runs = event_runs(request.user)[:20]
+    runs = policy.import_runs(request.user, ImportKind.EVENTS)[:20]
     return render(request, "health/import.html", {"form": form, "runs": runs})
 
 
 @login_required
 def import_run(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(event_runs(request.user), pk=pk)
+    run = get_object_or_404(policy.import_runs(request.user, ImportKind.EVENTS), pk=pk)
     rows = run.quarantined_rows.all()[:500]
     return render(request, "health/import_run.html", {"run": run, "rows": rows})
 
 
 @login_required
 def import_run_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(event_runs(request.user), pk=pk)
+    run = get_object_or_404(policy.import_runs(request.user, ImportKind.EVENTS), pk=pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="events-{run.pk}-quarantine.csv"'
     response.write("\ufeff")  # so that Excel opens the UTF-8 file with its accents

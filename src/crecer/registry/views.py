@@ -23,7 +23,6 @@ from crecer.registry import exports, quality, services
 from crecer.registry.forms import ChildForm, DeactivateForm, ImportForm, SearchForm, TerritoryForm
 from crecer.registry.identifiers import clean_number
 from crecer.registry.importer import frame_of_quarantine, import_padron
-from crecer.registry.models import ImportKind
 from crecer.registry.reading import UnreadableFile
 from crecer.registry.search import search_children
 from crecer.web.context_processors import active_profile
@@ -116,7 +115,7 @@ def import_page(request: HttpRequest) -> HttpResponse:
                 form.add_error("file", str(problem))
             else:
                 return redirect("registry:import_run", pk=run.pk)
-    runs = policy.import_runs(request.user).filter(kind=ImportKind.PADRON)[:20]
+    runs = policy.import_runs(request.user)[:20]
     return render(request, "registry/import.html", {"form": form, "runs": runs})
 
 
