@@ -159,3 +159,12 @@ def make_user(db):
         return user
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: ids are reused after a rolled-back test, so a
+    cached work-list ranking could otherwise leak into the next test."""
+    from django.core.cache import cache
+
+    cache.clear()

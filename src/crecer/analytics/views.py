@@ -1,10 +1,15 @@
-"""The list of children behind an indicator's number, for users who may see them."""
+"""The list of children behind an indicator's number, work lists, and open data."""
 
 from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import TypeVar
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -23,6 +28,7 @@ from crecer.analytics.models import ChildStatus, Refresh
 from crecer.web.context_processors import active_profile
 
 PAGE_SIZE = 100
+T = TypeVar("T")
 
 
 class CellForm(forms.Form):
@@ -118,7 +124,13 @@ def open_data_values(request: HttpRequest, kind: str) -> HttpResponse:
 # --- Work lists: children with something overdue or at risk, for a facility, a community
 # agent's populated centers or any territory of the user's scope.
 
-WORKLIST_PAGE_SIZE = 500  # a facility's list prints whole; larger territories page
+# 100 rows are ~50 KB of HTML and three A4 pages: light on a health post's connection; the
+# whole list is in the CSV/XLSX downloads.
+WORKLIST_PAGE_SIZE = 100
+# The ranking of a refresh's rows is reused for a minute (paging, printing, many users of one
+# facility): a refresh never changes, and a child deactivated or found meanwhile drops out within
+# that minute.
+RANKING_SECONDS = 60
 WORKLIST_TYPES = {
     "csv": ("text/csv; charset=utf-8", worklist_rows.to_csv),
     "xlsx": (
@@ -172,6 +184,20 @@ def _worklist_rows_or_404(
     return refresh, statuses
 
 
+def _cached(key: tuple, compute: Callable[[], T]) -> T:
+    """``compute()``, kept for RANKING_SECONDS in this process's cache under ``key``: what,
+    user, refresh, then the selection. The user's id and scope are part of the cache key."""
+    label, user, refresh, *rest = key
+    scope = policy.access_of(user).scope
+    digest = hashlib.sha256(repr((user.pk, scope, refresh.pk, *rest)).encode()).hexdigest()
+    name = f"worklist-{label}:{digest}"
+    value = cache.get(name)
+    if value is None:
+        value = compute()
+        cache.set(name, value, RANKING_SECONDS)
+    return value
+
+
 @login_required
 def worklist(request: HttpRequest) -> HttpResponse:
     """The printable work list of the user's scope (or a part of it), most urgent first."""
@@ -186,7 +212,10 @@ def worklist(request: HttpRequest) -> HttpResponse:
     if refresh is None:
         return render(request, "analytics/worklist.html", context)
     profile = active_profile(settings.CRECER_PROFILE)
-    ranked = worklist_rows.ranked(statuses, refresh, profile.anemia, selection.kinds)
+    ranked = _cached(
+        ("ranked", request.user, refresh, selection),
+        lambda: worklist_rows.ranked(statuses, refresh, profile.anemia, selection.kinds),
+    )
     page = Paginator(range(ranked.height), WORKLIST_PAGE_SIZE).get_page(request.GET.get("page"))
     first = page.start_index() if ranked.height else 1
     shown = ranked.slice(first - 1, WORKLIST_PAGE_SIZE)
@@ -208,10 +237,13 @@ def worklist(request: HttpRequest) -> HttpResponse:
         "total": ranked.height,
         "heading": worklist_rows.heading(request.user, selection),
         # Every center and facility of the territory, not only the one chosen: to switch.
-        "choices": worklist_rows.filter_choices(
-            worklist_rows.scoped_statuses(
-                request.user, refresh, worklist_rows.Selection(territory=selection.territory)
-            )
+        "choices": _cached(
+            ("choices", request.user, refresh, selection.territory),
+            lambda: worklist_rows.filter_choices(
+                worklist_rows.scoped_statuses(
+                    request.user, refresh, worklist_rows.Selection(territory=selection.territory)
+                )
+            ),
         ),
         "labels": [worklist_rows.PROBLEM_LABELS[k] for k in selection.kinds],
         "urgent": worklist_rows.URGENT,
@@ -232,7 +264,10 @@ def worklist_export(request: HttpRequest, kind: str) -> HttpResponse:
     if refresh is None:
         raise Http404
     profile = active_profile(settings.CRECER_PROFILE)
-    ranked = worklist_rows.ranked(statuses, refresh, profile.anemia, selection.kinds)
+    ranked = _cached(
+        ("ranked", request.user, refresh, selection),
+        lambda: worklist_rows.ranked(statuses, refresh, profile.anemia, selection.kinds),
+    )
     children = worklist_rows.children_by_id(
         request.user, statuses.values("child_id")
     )  # a subquery: no list of thousands of ids in the SQL
