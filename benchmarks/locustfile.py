@@ -1,5 +1,5 @@
-"""Locust users for ``benchmarks/web_load.py``: a program manager who logs in and keeps
-reading the national dashboard, a district's page and its work list."""
+"""Locust users for ``benchmarks/web_load.py``: program managers reading dashboards and a
+district's work list, and health workers reading their facility's work list."""
 
 from __future__ import annotations
 
@@ -11,22 +11,30 @@ from locust import HttpUser, between, task
 DISTRICT = os.environ.get("LOAD_DISTRICT", "050101")
 
 
-class Manager(HttpUser):
+class Person(HttpUser):
+    abstract = True
     wait_time = between(1, 3)  # a person reading a page, not a loop
+    username = ""
+    password_variable = ""
 
     def on_start(self) -> None:
-        page = self.client.get("/accounts/login/", name="login")
+        page = self.client.get("/accounts/login/", name="login page")
         token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text)
         self.client.post(
             "/accounts/login/",
             {
-                "username": os.environ["LOAD_USER"],
-                "password": os.environ["LOAD_PASSWORD"],
+                "username": self.username,
+                "password": os.environ[self.password_variable],
                 "csrfmiddlewaretoken": token.group(1) if token else "",
             },
             headers={"Referer": f"{self.host}/accounts/login/"},
             name="login",
         )
+
+
+class Manager(Person):
+    username = "demo_manager"
+    password_variable = "LOAD_MANAGER_PASSWORD"
 
     @task
     def national_dashboard(self) -> None:
@@ -37,5 +45,18 @@ class Manager(HttpUser):
         self.client.get(f"/territory/{DISTRICT}/", name="district page")
 
     @task
-    def work_list(self) -> None:
-        self.client.get(f"/work-list/?code={DISTRICT}", name="work list")
+    def district_work_list(self) -> None:
+        self.client.get(f"/work-list/?code={DISTRICT}", name="district work list")
+
+
+class HealthWorker(Person):
+    username = "demo_health"
+    password_variable = "LOAD_HEALTH_PASSWORD"
+
+    @task(2)
+    def facility_work_list(self) -> None:
+        self.client.get("/work-list/", name="facility work list")
+
+    @task
+    def next_page(self) -> None:
+        self.client.get("/work-list/?page=2", name="facility work list")

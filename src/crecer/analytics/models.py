@@ -38,7 +38,12 @@ class IndicatorValue(models.Model):
     denominator = models.PositiveIntegerField(_("denominator"))
 
     class Meta:
-        indexes = [models.Index(fields=["refresh", "indicator", "level", "code"])]
+        indexes = [
+            # The ranking of the sub-units of one indicator.
+            models.Index(fields=["refresh", "indicator", "level", "code"]),
+            # One unit's values and their history across refreshes (the dashboard).
+            models.Index(fields=["level", "code", "refresh"], name="value_of_unit"),
+        ]
         verbose_name = _("indicator value")
         verbose_name_plural = _("indicator values")
 
