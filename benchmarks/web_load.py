@@ -57,9 +57,20 @@ def prepare(env: dict[str, str], scope: str, reference_dir: str) -> tuple[dict[s
     return passwords, district
 
 
-def serve(env: dict[str, str], port: int, threads: int) -> subprocess.Popen:
+def serve(env: dict[str, str], port: int, threads: int, processes: int) -> subprocess.Popen:
     server = subprocess.Popen(
-        [sys.executable, "-m", "crecer", "serve", "--port", str(port), "--threads", str(threads)],
+        [
+            sys.executable,
+            "-m",
+            "crecer",
+            "serve",
+            "--port",
+            str(port),
+            "--threads",
+            str(threads),
+            "--processes",
+            str(processes),
+        ],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
@@ -115,6 +126,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=120)
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--threads", type=int, default=4, help="crecer serve's threads")
+    parser.add_argument("--processes", type=int, default=2, help="crecer serve's processes")
     parser.add_argument("--data-dir", default=None, help="reuse a prepared data folder")
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data folder")
     parser.add_argument("--reference-dir", default=str(HERE.parent.parent / "shared" / "reference"))
@@ -127,7 +139,7 @@ def main() -> None:
     started = time.perf_counter()
     passwords, district = prepare(env, options.scope, options.reference_dir)
     print(f"site ready in {time.perf_counter() - started:.0f} s ({data_dir}); district {district}")
-    server = serve(env, options.port, options.threads)
+    server = serve(env, options.port, options.threads, options.processes)
     try:
         load_env = {
             **env,

@@ -1,11 +1,14 @@
 """`crecer migrate` and `crecer serve` as a user runs them: separate processes, a real SQLite
 file, a real HTTP server."""
 
+import socket
 import sqlite3
+import subprocess
+import sys
 import urllib.request
 
 import pytest
-from tests.conftest import crecer_env, run_crecer
+from tests.conftest import crecer_env, free_port, run_crecer, wait_until_up
 
 
 def fetch(url: str, language: str | None = None) -> tuple[int, str]:
@@ -69,3 +72,42 @@ def test_no_model_change_lacks_a_migration():
     from django.core.management import call_command
 
     call_command("makemigrations", "--check", "--dry-run", verbosity=0)
+
+
+def state(pid: int) -> str:
+    """A process's state letter from /proc ("" once it is gone; "Z" while unreaped)."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return ""
+
+
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT"), reason="--processes needs Linux")
+def test_several_processes_share_the_port_and_stop_together(tmp_path):
+    """``--processes 2``: two server processes answer on one port; stopping the first stops
+    the second, so no orphan keeps the port."""
+    env = crecer_env(tmp_path)
+    assert run_crecer(env, "migrate", "--no-input").returncode == 0
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "crecer", "serve", "--port", str(port), "--processes", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_until_up(url + "healthz", server)
+        workers = subprocess.run(
+            ["pgrep", "-P", str(server.pid)], capture_output=True, text=True, check=False
+        ).stdout.split()
+        assert len(workers) == 1
+        for _ in range(20):  # the kernel spreads the connections; every one is answered
+            assert fetch(url + "healthz")[0] == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert state(int(workers[0])) in {"", "Z"}
+    with socket.socket() as probe:
+        assert probe.connect_ex(("127.0.0.1", port)) != 0
