@@ -287,3 +287,35 @@ def test_large_insert_rebuilds_the_name_index(tmp_path, monkeypatch):
             )
             assert cursor.fetchone() is not None
     assert len(search_children("quipse maria")) == 2
+
+
+def _schema_objects() -> set[tuple[str, ...]]:
+    """Indexes and constraints of the child and history tables, with their definitions."""
+    from django.db import connection
+
+    tables = [Child._meta.db_table, Child.history.model._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+                "WHERE conrelid = ANY(%s::regclass[]) UNION ALL "
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = ANY(%s)",
+                [tables, tables],
+            )
+        else:
+            cursor.execute("SELECT name, sql FROM sqlite_master WHERE tbl_name IN (%s, %s)", tables)
+        return set(cursor.fetchall())
+
+
+def test_large_first_load_restores_every_index_and_constraint(tmp_path, monkeypatch):
+    """A large load into a small registry drops the secondary indexes (and, on PostgreSQL, the
+    foreign keys) and builds them again before committing: the same ones are there after."""
+    before = _schema_objects()
+    monkeypatch.setattr("crecer.registry.bulk.REBUILD_INDEX_ABOVE", 0)
+    run = run_import(
+        write_padron(tmp_path / "p.csv", [child_row(), child_row(dni="71234599", cnv="")])
+    )
+    assert run.created == 2
+    assert _schema_objects() == before
+    assert Child.objects.filter(dni="71234599").exists()
+    assert Child.history.filter(dni="71234599").count() == 1

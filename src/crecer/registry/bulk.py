@@ -82,6 +82,92 @@ class trigram_index_suspended:
                 cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
+class indexes_suspended:
+    """For a large first load (or one at least as large as the registry), drop the secondary
+    indexes that enforce nothing (name, district, history lookups, the trigram index) and, on
+    PostgreSQL, the foreign keys of the child and history tables; :meth:`restore` builds them
+    again, and checks every foreign key in one pass, before the import's transaction commits.
+    Building an index once over sorted input is many times faster than updating it row by row,
+    and one foreign-key check per table beats a deferred trigger per row. Unique indexes and
+    primary keys stay: they guard identifiers during the load. A failure rolls everything back
+    (DDL is transactional on both databases); the transaction's locks keep others waiting,
+    which is why small imports into a large registry skip this."""
+
+    def __init__(self) -> None:
+        self.decided = False
+        self.rebuild: list[str] = []  # statements that restore what was dropped, in order
+
+    def suspend(self, new_rows: int) -> None:
+        """Decide once, on the first chunk with new rows, from the number of them."""
+        if self.decided or new_rows == 0:
+            return
+        self.decided = True
+        if new_rows <= REBUILD_INDEX_ABOVE or new_rows * 4 < _row_estimate():
+            return
+        tables = [Child._meta.db_table, Child.history.model._meta.db_table]
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER with pending events
+                cursor.execute(
+                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
+                    "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
+                    "ORDER BY 1, 2",
+                    [tables],
+                )
+                for table, name, definition in cursor.fetchall():
+                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+                    self.rebuild.append(
+                        f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
+                    )
+                cursor.execute(
+                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                    "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) "
+                    "AND NOT i.indisunique AND NOT i.indisprimary AND NOT EXISTS "
+                    "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+                    [tables],
+                )
+                indexes = cursor.fetchall()
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+            else:
+                cursor.execute(
+                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                    "AND tbl_name IN (%s, %s) AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
+                    tables,
+                )
+                indexes = cursor.fetchall()
+            for name, _definition in indexes:
+                cursor.execute(f"DROP INDEX {name}")
+            self.rebuild[:0] = [definition for _name, definition in indexes]
+
+    def restore(self) -> None:
+        if not self.rebuild:
+            return
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+                cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
+            for statement in self.rebuild:
+                cursor.execute(statement)
+            if connection.vendor == "postgresql":
+                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        self.rebuild = []
+
+
+def _row_estimate() -> int:
+    """Children stored (PostgreSQL: the planner's estimate, which is cheap)."""
+    table = Child._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT GREATEST(reltuples, 0)::bigint FROM pg_class WHERE oid = %s::regclass",
+                [table],
+            )
+        else:
+            cursor.execute(f"SELECT COUNT(*) FROM {table}")
+        return cursor.fetchone()[0]
+
+
 def _names(frame: pl.DataFrame) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in frame.columns)
 

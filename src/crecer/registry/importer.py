@@ -50,6 +50,7 @@ class ImportState:
         default_factory=lambda: pl.DataFrame(schema={"__child__": pl.Int64, "__first__": pl.Int64})
     )
     all_identifiers: pl.DataFrame | None = None
+    indexes: bulk.indexes_suspended = field(default_factory=bulk.indexes_suspended)
     rows_read: int = 0
     created: int = 0
     updated: int = 0
@@ -96,6 +97,7 @@ def import_padron(
         for table in chain([first], chunks):
             import_chunk(table, run, state, context, report)
             report("rows", state.rows_read, 0)  # the total is unknown until the end
+        state.indexes.restore()
         run.rows_read = state.rows_read
         run.created = state.created
         run.updated = state.updated
@@ -128,6 +130,7 @@ def import_chunk(
     new = accepted.filter(pl.col("__child__").is_null())
     changed, unchanged = split_changes(matched, stored, present)
     report("compared", len(table), 0)
+    state.indexes.suspend(new.height)
     with bulk.trigram_index_suspended(new.height):
         create(new, present, context["now"], context["user_id"], context["why"])
     apply_changes(changed, context["now"], context["user_id"], context["why"])
