@@ -308,8 +308,8 @@ def _schema_objects() -> set[tuple[str, ...]]:
 
 
 def test_large_first_load_restores_every_index_and_constraint(tmp_path, monkeypatch):
-    """A large load into a small registry drops the secondary indexes (and, on PostgreSQL, the
-    foreign keys) and builds them again before committing: the same ones are there after."""
+    """A large load into a small registry drops the secondary indexes and builds them again
+    before committing: the same indexes and constraints are there after."""
     before = _schema_objects()
     monkeypatch.setattr("crecer.registry.bulk.REBUILD_INDEX_ABOVE", 0)
     run = run_import(

@@ -86,14 +86,14 @@ class trigram_index_suspended:
 
 class indexes_suspended:
     """For a large first load (or one at least as large as the registry), drop the secondary
-    indexes that enforce nothing (name, district, history lookups, the trigram index) and, on
-    PostgreSQL, the foreign keys of the child and history tables; :meth:`restore` builds them
-    again, and checks every foreign key in one pass, before the import's transaction commits.
-    Building an index once over sorted input is many times faster than updating it row by row,
-    and one foreign-key check per table beats a deferred trigger per row. Unique indexes and
-    primary keys stay: they guard identifiers during the load. A failure rolls everything back
-    (DDL is transactional on both databases); the transaction's locks keep others waiting,
-    which is why small imports into a large registry skip this."""
+    indexes of the child and history tables that enforce nothing (name, district, history
+    lookups, the trigram index); :meth:`restore` builds them again before the import's
+    transaction commits. Building an index once is many times faster than updating it row by
+    row. Unique indexes, primary keys and foreign keys stay: they guard the data during the
+    load (and dropping a foreign key would lock the referenced table, e.g. users, for the whole
+    import). A failure rolls everything back (DDL is transactional on both databases); the
+    transaction's locks keep readers of these two tables waiting, which is why small imports
+    into a large registry skip this."""
 
     def __init__(self) -> None:
         self.decided = False
@@ -107,21 +107,9 @@ class indexes_suspended:
         if new_rows <= REBUILD_INDEX_ABOVE or new_rows * 4 < _row_estimate():
             return
         tables = [Child._meta.db_table, Child.history.model._meta.db_table]
-        quote = connection.ops.quote_name
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no ALTER with pending events
-                cursor.execute(
-                    "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) "
-                    "FROM pg_constraint WHERE contype = 'f' AND conrelid = ANY(%s::regclass[]) "
-                    "ORDER BY 1, 2",
-                    [tables],
-                )
-                for table, name, definition in cursor.fetchall():
-                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
-                    self.rebuild.append(
-                        f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}"
-                    )
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no DROP INDEX with pending events
                 cursor.execute(
                     "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
                     "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) "
@@ -140,7 +128,7 @@ class indexes_suspended:
                 indexes = cursor.fetchall()
             for name, _definition in indexes:
                 cursor.execute(f"DROP INDEX {name}")
-            self.rebuild[:0] = [definition for _name, definition in indexes]
+            self.rebuild = [definition for _name, definition in indexes]
 
     def restore(self) -> None:
         if not self.rebuild:
