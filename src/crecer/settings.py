@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crecer.registry",
     "crecer.access",
     "crecer.health",
+    "crecer.linkage",
     "crecer.analytics",
     "crecer.demo",
     "ninja",  # serves the API documentation's scripts itself (no CDN)

@@ -100,6 +100,23 @@ class Disclosure(Cited):
     min_cell: int = Field(default=5, ge=1, description="counts from 1 to min_cell - 1 are hidden")
 
 
+class Linkage(Cited):
+    """Decisions on candidate pairs of records by their match weight (log2 of the Bayes factor,
+    prior included): at or above ``auto_link_weight`` linked without review, at or above
+    ``review_weight`` sent to a person, below that not linked."""
+
+    auto_link_weight: float = 15.0
+    review_weight: float = 4.0
+    # An outside record whose two best candidates are this close goes to review, not auto-link.
+    ambiguity_margin: float = Field(default=5.0, ge=0)
+
+    @model_validator(mode="after")
+    def review_below_auto(self) -> Linkage:
+        if self.review_weight > self.auto_link_weight:
+            raise ValueError("review_weight must not be above auto_link_weight")
+        return self
+
+
 class Profile(Strict):
     """A whole country profile."""
 
@@ -110,6 +127,7 @@ class Profile(Strict):
     schedules: ScheduleNorms | None = None
     disclosure: Disclosure = Field(default_factory=Disclosure)
     analytics: AnalyticsNorms | None = None
+    linkage: Linkage = Field(default_factory=Linkage)
 
     @model_validator(mode="after")
     def cited_sources_exist(self) -> Profile:
