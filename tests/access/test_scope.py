@@ -246,6 +246,43 @@ def event_runs(name: str) -> Probe:
     return probe
 
 
+def away_pairs(world: World) -> list:
+    """A duplicate pair across the two districts and an outside record of the away child: a
+    home user may decide neither (the away child is in both)."""
+    from crecer.linkage.models import CandidatePair, LinkRun, OutsideRecord
+
+    run = LinkRun.objects.create(kind="sis", file_name="sis.csv")
+    record, _ = OutsideRecord.objects.get_or_create(
+        source="sis", key="S-AWAY", defaults={"run": run, "line": 2, "raw": {}, "ubigeo": AWAY}
+    )
+    left, right = sorted([world.home_child, world.away_child], key=lambda c: c.pk)
+    duplicate, _ = CandidatePair.objects.get_or_create(
+        left=left, right=right, defaults={"run": run, "rule": "model", "proposed": "review"}
+    )
+    outside, _ = CandidatePair.objects.get_or_create(
+        left=world.away_child,
+        outside=record,
+        defaults={"run": run, "rule": "model", "proposed": "review"},
+    )
+    return [duplicate, outside]
+
+
+def linkage_pair(name: str, method: str = "get") -> Probe:
+    def probe(client: Client, world: World) -> list:
+        return [
+            getattr(client, method)(reverse(name, args=[pair.pk]), {"reason": "x"})
+            for pair in away_pairs(world)
+        ]
+
+    return probe
+
+
+def linkage_queue(client: Client, world: World) -> list:
+    away_pairs(world)
+    url = reverse("linkage:queue")
+    return [client.get(url), client.get(url, {"kind": "sis"}), client.get(url, {"kind": "dedupe"})]
+
+
 # Probes of a specific child must answer 404 to everyone in the home district; the others may
 # also refuse the whole page (403) to a role without the right, but never show the away child.
 MUST_BE_404 = {
@@ -260,6 +297,8 @@ MUST_BE_404 = {
     "health:record",
     "health:import_run",
     "health:import_run_csv",
+    "linkage:pair",
+    "linkage:undo",
 }
 ROUTES: dict[str, Probe] = {
     "registry:child": child_by_id("registry:child"),
@@ -274,6 +313,9 @@ ROUTES: dict[str, Probe] = {
     "registry:import_run": import_runs("registry:import_run"),
     "registry:import_run_csv": import_runs("registry:import_run_csv"),
     "access:log": access_log,
+    "linkage:queue": linkage_queue,
+    "linkage:pair": linkage_pair("linkage:pair"),
+    "linkage:undo": linkage_pair("linkage:undo", "post"),
     "health:child_events": child_by_id("health:child_events"),
     "health:record": record_event,
     "health:import": plain("health:import"),

@@ -255,6 +255,9 @@ def _train(linker: Linker, records: int) -> None:
         settings_object._probability_two_random_records_match = floor
     linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=SEED)
     for rule in TRAINING_RULES:
+        # A failed EM session leaves the linker with only the comparisons it was training
+        # (Splink 5 filters them in place): keep the settings to put back.
+        saved = settings_object.core_model_settings.copy()
         try:
             linker.training.estimate_parameters_using_expectation_maximisation(
                 rule, estimate_without_term_frequencies=True
@@ -262,7 +265,7 @@ def _train(linker: Linker, records: int) -> None:
         except (ValueError, EMTrainingException):
             # The rule found no pairs (a list without names), or EM no matches among them
             # (log of a zero share): the comparisons it would train keep their starting m.
-            continue
+            settings_object.core_model_settings = saved
 
 
 def probability(weight: float) -> float:
