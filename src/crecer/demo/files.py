@@ -17,6 +17,11 @@
   hemoglobin           ``hb_observed`` (g/dL, before adjustment), ``altitude_m`` (used for the
                        adjustment), ``altitude_source`` (``center``, ``district``, ``unknown``)
   ===================  =======================================================================
+
+- With linkage material (``--duplicates``, ``--twins``, ``--outside-lists``; see
+  :mod:`crecer.demo.linkage`): ``cnv.csv``, ``sis.csv``, ``juntos.csv``, ``cuna_mas.csv`` (``;``,
+  UTF-8, the headers of :mod:`crecer.linkage.sources`, dates ``DD/MM/AAAA``) and
+  ``linkage_truth.parquet`` (``source``, ``key``, ``person``, ``errors``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import polars as pl
 
 from crecer.demo.export import with_headers
 from crecer.demo.generator import Population
+from crecer.demo.linkage import TRUTH_SCHEMA
 
 KEYS = ["padron_code", "dni", "cui", "cnv"]
 EVENT_FILES = ("services", "growth", "hemoglobin")
@@ -78,3 +84,38 @@ class Writer:
             for part in parts:
                 part.unlink()
         return written
+
+
+class LinkageWriter:
+    """Appends each chunk's outside lists to their CSV files and its truth to Parquet parts,
+    joined into ``linkage_truth.parquet`` at the end."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+        self.lists: list[Path] = []
+        self.parts: list[Path] = []
+
+    def add(self, lists: dict[str, pl.DataFrame], truth: pl.DataFrame, chunk: str) -> None:
+        for source_id, rows in lists.items():
+            path = self.folder / f"{source_id}.csv"
+            first = path not in self.lists
+            text = rows.write_csv(separator=";", quote_style="necessary", include_header=first)
+            with path.open("w" if first else "a", encoding="utf-8", newline="") as file:
+                file.write(text)
+            if first:
+                self.lists.append(path)
+        part = self.folder / f".linkage_truth.{chunk}.parquet"
+        truth.write_parquet(part)
+        self.parts.append(part)
+
+    def finish(self) -> list[Path]:
+        """Join the truth's parts; return the files written."""
+        target = self.folder / "linkage_truth.parquet"
+        if self.parts:
+            pl.scan_parquet(self.parts).sink_parquet(target)
+        else:
+            pl.DataFrame(schema=TRUTH_SCHEMA).write_parquet(target)
+        for part in self.parts:
+            part.unlink()
+        return [*self.lists, target]

@@ -19,6 +19,12 @@ SPACES = {
     "head_dni": (20_000_000, 7, 2_236_067, 1_732_050),
     "cnv": (1_000_000_000, 9, 577_215_661, 299_792_458),
     "padron_code": (0, 9, 662_607_015, 602_214_076),
+    # Keys of the outside lists (crecer.demo.outside_lists): the child's (or, for a JUNTOS
+    # household, the mother's) running number, each list in its own space.
+    "sis_affiliation": (100_000_000, 8, 48_271_301, 16_807_117),
+    "juntos_household": (60_000_000, 7, 6_700_417, 2_147_483),
+    "juntos_member": (700_000_000, 8, 39_916_801, 87_178_291),
+    "cuna_mas_user": (30_000_000, 7, 7_368_787, 1_299_709),
 }
 CAPACITY = 10**7  # people of one kind: the smallest space (DNI ranges of 10 million)
 
@@ -31,6 +37,8 @@ def scrambled(kind: str, numbers: np.ndarray) -> np.ndarray:
     modulus = 10**digits
     value = start + (numbers.astype(np.int64) * multiplier + shift) % modulus
     width = len(str(start + modulus - 1))
+    if len(value) == 0:  # np.char.zfill fails on an empty array
+        return value.astype(f"<U{width}")
     return np.char.zfill(value.astype(str), width)
 
 

@@ -181,9 +181,11 @@ def build(
     counts: Tally,
     defaults_used: list[str],
     faults: dict | None,
+    linkage: dict | None = None,
 ) -> dict:
     """The manifest: parameters, targets with sources, achieved rates (overall and by
-    department), counts and, when an export was written, its injected faults."""
+    department), counts, when an export was written its injected faults, and the linkage
+    material's rates, files and counts when some was made."""
     total: Counter = Counter()
     for part in counts.values():
         total.update(part)
@@ -216,6 +218,7 @@ def build(
         },
         "counts": dict(sorted(total.items())),
         "faults": faults,
+        "linkage": linkage,
     }
 
 

@@ -4,16 +4,28 @@ Used by ``crecer generate``, ``crecer demo`` and the benchmark."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import polars as pl
 
-from crecer.demo import database, export, faults, generator, inputs, manifest, population
-from crecer.demo.files import Writer
+from crecer.demo import (
+    database,
+    export,
+    faults,
+    generator,
+    inputs,
+    linkage,
+    manifest,
+    outside_lists,
+    population,
+    record_errors,
+)
+from crecer.demo.files import LinkageWriter, Writer
 from crecer.norms.model import Profile
 
 Say = Callable[[str], None]
@@ -29,6 +41,13 @@ class Options:
     fault_rate: float = 0.0
     into_db: bool = False
     csv_events: bool = True
+    duplicate_rate: float = 0.0  # registry duplicates, share of children (crecer.demo.linkage)
+    twin_rate: float = 0.0
+    outside_lists: bool = False
+
+    @property
+    def plan(self) -> linkage.Plan:
+        return linkage.Plan(self.duplicate_rate, self.twin_rate, self.outside_lists)
 
 
 def territory(
@@ -49,6 +68,7 @@ def territory(
 def generate(options: Options, profile: Profile, say: Say = print) -> dict:
     """Generate, write what ``options`` asks, and return the manifest (also written to
     ``out/manifest.json`` when there is an output folder)."""
+    plan = options.plan  # checks the rates before anything is written
     districts, centers, facilities, used, national = territory(options.scope)
     offsets = _offsets(national, options.factor)
     run = None
@@ -56,6 +76,7 @@ def generate(options: Options, profile: Profile, say: Say = print) -> dict:
         run = database.start_run(options.scope, options.seed, options.factor)
     writer = Writer(options.out, options.csv_events) if options.out else None
     padron = _Padron(options, frozenset(centers["code"].to_list())) if options.out else None
+    linker = _Linker(options, centers, national) if plan.active else None
     counts: manifest.Tally = {}
     for part in generator.generate(
         districts,
@@ -68,12 +89,16 @@ def generate(options: Options, profile: Profile, say: Say = print) -> dict:
         offsets=offsets,
     ):
         department = part.children["department"][0] if part.children.height else "--"
-        counts = manifest.add(counts, manifest.tally(part, profile, options.as_of))
+        linked = linker.add(part.children, department) if linker else None
+        # With linkage, the truth has the twins; the padrón (file and database) its own view.
+        whole = replace(part, children=linked.people) if linked else part
+        registry = replace(part, children=linked.padron()) if linked else part
+        counts = manifest.add(counts, manifest.tally(whole, profile, options.as_of))
         if writer and padron:
-            writer.add(part, department)
-            padron.add(part)
+            writer.add(whole, department)
+            padron.add(linked.registry if linked else part.children, linked)
         if run is not None:
-            database.write(part, run)
+            database.write(registry, run)
         say(f"{department}: {part.children.height:,} children, {part.services.height:,} services")
     fault_list = None
     if writer and padron:
@@ -87,6 +112,7 @@ def generate(options: Options, profile: Profile, say: Say = print) -> dict:
         counts=counts,
         defaults_used=used,
         faults=fault_list,
+        linkage=linker.finish() if linker else None,
     )
     if options.out:
         (options.out / "manifest.json").write_text(
@@ -101,8 +127,52 @@ def _offsets(national: pl.DataFrame, factor: float) -> dict[str, int]:
     return dict(zip(national["ubigeo"].to_list(), starts.tolist(), strict=True))
 
 
+class _Linker:
+    """Linkage material (:mod:`crecer.demo.linkage`) chunk by chunk, its files, its manifest."""
+
+    def __init__(self, options: Options, centers: pl.DataFrame, national: pl.DataFrame) -> None:
+        self.options = options
+        self.context = record_errors.Context(as_of=options.as_of, centers=centers)
+        # Running numbers are laid out on the national list: every scope's are below this.
+        self.used = int(population.child_counts(national, options.factor).sum())
+        self.writer = LinkageWriter(options.out) if options.out else None
+        self.counts: Counter[str] = Counter()
+
+    def add(self, children: pl.DataFrame, department: str) -> linkage.Linked | None:
+        if children.height == 0:
+            return None
+        # Its own stream per department: the population stays what it is without linkage.
+        rng = np.random.default_rng([self.options.seed, 998, int(department)])
+        linked = linkage.link(
+            children, self.options.plan, rng=rng, context=self.context, used=self.used
+        )
+        self.counts.update(linked.counts)
+        if self.writer:
+            self.writer.add(linked.lists, linked.truth, department)
+        return linked
+
+    def finish(self) -> dict:
+        files = self.writer.finish() if self.writer else []
+        plan = self.options.plan
+        return {
+            "duplicates": plan.duplicates,
+            "twins": plan.twins,
+            "outside_lists": plan.outside_lists,
+            "files": [path.name for path in files],
+            "counts": dict(sorted(self.counts.items())),
+            "assumptions": {
+                "duplicate_error_shares": record_errors.DUPLICATE_SHARES,
+                "list_error_shares": outside_lists.SHARES,
+                "outside_padron": linkage.OUTSIDE_PADRON,
+                "hidden_in_padron": linkage.HIDDEN,
+                "same_sex_twins": round(linkage.SAME_SEX_TWINS, 3),
+            },
+        }
+
+
 class _Padron:
-    """The export file, written chunk by chunk with its faults; copies go at the end."""
+    """The export file, written chunk by chunk with its faults; copies go at the end, then
+    the twins and duplicates of linkage (kept on disk until then)."""
 
     def __init__(self, options: Options, centers: frozenset[str]) -> None:
         assert options.out is not None
@@ -114,11 +184,12 @@ class _Padron:
         self.expected: list[dict] = []
         self.copies: list[pl.DataFrame] = []
         self.copy_reasons: list[list[list[str]]] = []
+        self.appended: list[Path] = []
         options.out.mkdir(parents=True, exist_ok=True)
         self.file = self.path.open("w", encoding="utf-8", newline="")
 
-    def add(self, part: generator.Population) -> None:
-        rows = export.padron_rows(part.children)
+    def add(self, children: pl.DataFrame, linked: linkage.Linked | None = None) -> None:
+        rows = export.padron_rows(children)
         injected = faults.inject(
             rows,
             rng=self.rng,
@@ -131,6 +202,10 @@ class _Padron:
         self.expected += injected.expected
         self.copies.append(injected.copies)
         self.copy_reasons += injected.copy_reasons
+        if linked is not None and linked.appended.height:
+            part = self.path.with_name(f".padron.appended.{len(self.appended)}.parquet")
+            export.padron_rows(linked.appended).write_parquet(part)
+            self.appended.append(part)
 
     def _write(self, rows: pl.DataFrame) -> None:
         header = self.line == faults.FIRST_LINE
@@ -145,6 +220,9 @@ class _Padron:
         first = self.line
         if self.copies:
             self._write(pl.concat(self.copies))
+        for part in self.appended:
+            self._write(pl.read_parquet(part))
+            part.unlink()
         self.file.close()
         expected = self.expected + faults.copies_expected(self.copy_reasons, first)
         return {

@@ -47,6 +47,23 @@ class Command(BaseCommand):
             help=_("share of Padrón export rows with a fault (e.g. 0.02)"),
         )
         parser.add_argument(
+            "--duplicates",
+            type=float,
+            default=0.0,
+            help=_("share of children registered twice in the padrón, with errors (e.g. 0.03)"),
+        )
+        parser.add_argument(
+            "--twins",
+            type=float,
+            default=0.0,
+            help=_("share of children with a twin (e.g. 0.005)"),
+        )
+        parser.add_argument(
+            "--outside-lists",
+            action="store_true",
+            help=_("also write the CNV, SIS, JUNTOS and Cuna Más lists (with --out)"),
+        )
+        parser.add_argument(
             "--into-db", action="store_true", help=_("write the population into the database")
         )
         parser.add_argument(
@@ -65,6 +82,9 @@ class Command(BaseCommand):
             fault_rate=options["faults"],
             into_db=options["into_db"],
             csv_events=not options["no_csv_events"],
+            duplicate_rate=options["duplicates"],
+            twin_rate=options["twins"],
+            outside_lists=options["outside_lists"],
         )
         if chosen.into_db and database.children_in_scope(chosen.scope):
             raise CommandError(
