@@ -141,21 +141,21 @@ def _join_on_numbers(
 
 def _join_mother_birth(left: pl.DataFrame, right: pl.DataFrame, self_join: bool) -> pl.DataFrame:
     """Same mother's document, birth date and sex, the key held by one record on each side (two
-    records in all when deduplicating), and first given names that do not disagree: same-sex
-    twins share the rest, and an outside list without the child's names (the CNV) cannot tell
-    them apart, so a key held more often is no rule."""
+    records in all when deduplicating), and the same given names or none on one side (the CNV
+    list has none). Same-sex twins share the rest, often a first name too (MARÍA JOSÉ and MARÍA
+    FERNANDA), so a key held more often, or names that differ at all, is left to the model."""
     key = ["mother_document", "birth_date", "sex"]
     holders = 2 if self_join else 1
 
     def unique_keys(frame: pl.DataFrame) -> pl.DataFrame:
-        present = frame.select("unique_id", "first_given", *key).drop_nulls(key)
+        present = frame.select("unique_id", "given_names", *key).drop_nulls(key)
         return present.filter(pl.len().over(key) == holders)
 
     joined = unique_keys(left).join(unique_keys(right), on=key, suffix="_r")
     compatible = (
-        pl.col("first_given").is_null()
-        | pl.col("first_given_r").is_null()
-        | (pl.col("first_given") == pl.col("first_given_r"))
+        pl.col("given_names").is_null()
+        | pl.col("given_names_r").is_null()
+        | (pl.col("given_names") == pl.col("given_names_r"))
     )
     return joined.filter(compatible).select(
         pl.col("unique_id").alias("unique_id_l"),
@@ -177,18 +177,31 @@ def _score(
         return None
     scored = splink_model.score(left, right, threshold_weight=norms.review_weight, model=model)
     labels = level_labels(scored.model)
+    automatic = (pl.col("match_weight") >= norms.auto_link_weight) & ~possible_twins()
     pairs = scored.pairs.select(
         "unique_id_l",
         "unique_id_r",
         pl.lit(Rule.MODEL.value).alias("rule"),
         "match_weight",
-        pl.when(pl.col("match_weight") >= norms.auto_link_weight)
+        pl.when(automatic)
         .then(pl.lit(Decision.AUTO.value))
         .otherwise(pl.lit(Decision.REVIEW.value))
         .alias("decision"),
         explanations(scored.pairs, labels).alias("explanation"),
     )
     return splink_model.Scored(pairs=pairs, model=scored.model)
+
+
+def possible_twins() -> pl.Expr:
+    """Same mother and birth date, other first names: twins look like this, and so does a
+    duplicate registered under another name. The model cannot tell them apart (twins agree on
+    everything else), so a person does."""
+    same_mother = (pl.col("mother_document_l") == pl.col("mother_document_r")) | (
+        pl.col("mother_name_l") == pl.col("mother_name_r")
+    )
+    other_names = pl.col("first_given_key_l") != pl.col("first_given_key_r")
+    same_day = pl.col("birth_date_l") == pl.col("birth_date_r")
+    return (same_mother & other_names & same_day).fill_null(False)
 
 
 def level_labels(trained: dict[str, Any]) -> dict[str, dict[int, str]]:
