@@ -132,7 +132,7 @@ def huamanguilla(tmp_path: Path) -> list[Child]:
     registered again without identifiers, each with one error."""
     call_command(
         "generate", "--as-of", AS_OF.isoformat(), "--scope", DISTRICT, "--factor", "2",
-        "--into-db", "--out", str(tmp_path), stdout=StringIO(),
+        "--into-db", "--out", str(tmp_path), "--outside-lists", stdout=StringIO(),
     )  # fmt: skip
     originals = list(Child.objects.exclude(mother_document_number="").order_by("pk")[:5])
     errors = [
@@ -200,3 +200,20 @@ def test_review_page_links_and_undoes_with_a_reason(client, make_user):
     client.post(reverse("linkage:undo", args=[pair.pk]), {"reason": "not the same"})
     assert Child.objects.get(pk=right.pk).record_status == "1"
     assert CandidatePair.objects.get(pk=pair.pk).status == PairStatus.UNDONE
+
+
+def test_an_outside_list_links_its_rows_and_a_reread_changes_nothing(huamanguilla, tmp_path):
+    registry_before = Child.objects.filter(insurance="1").count()
+    run = runs.link_file(tmp_path / "sis.csv", "sis")
+    rows = sum(1 for _ in (tmp_path / "sis.csv").open(encoding="utf-8")) - 1
+    assert run.records == run.new_records == rows == OutsideRecord.objects.count()
+    assert run.exact + run.auto + run.review + run.unlinked == rows
+    assert run.exact + run.auto > 0.9 * rows  # linked by DNI/CNV or by the model
+    linked = OutsideRecord.objects.exclude(child=None)
+    assert linked.count() == run.exact + run.auto
+    # The padrón had lost the SIS insurance of some listed children: linking gives it back.
+    assert Child.objects.filter(insurance="1").count() > registry_before
+    state = (CandidatePair.objects.count(), Child.history.count())
+    again = runs.link_file(tmp_path / "sis.csv", "sis")
+    assert again.new_records == 0
+    assert (CandidatePair.objects.count(), Child.history.count()) == state

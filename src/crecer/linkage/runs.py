@@ -111,7 +111,6 @@ def read_list(path: Path, source_id: str) -> pl.DataFrame:
             text.encode(),
             separator=separator,
             infer_schema=False,
-            missing_utf8_is_empty_string=False,
         )
     except pl.exceptions.PolarsError as error:
         raise UnreadableFile(str(error)) from error

@@ -24,6 +24,10 @@ from crecer.territory.models import District
 from crecer.web.context_processors import active_profile
 from crecer.web.management.commands.serve import serve
 
+# Shares of children registered twice, and of twins, in the demo (crecer.demo.linkage).
+DUPLICATES = 0.02
+TWINS = 0.005
+
 
 class Command(BaseCommand):
     help = "Set up the database, load territory files if given, generate a demo population, serve."
@@ -90,11 +94,17 @@ class Command(BaseCommand):
         self.stdout.write(_("Generating the synthetic population of %(scope)s…") % {"scope": scope})
         profile = active_profile(settings.CRECER_PROFILE)
         try:
+            # Duplicates, twins and the outside lists give the review queue something to do.
+            lists = settings.DATA_DIR / "demo-lists" / scope
             result = generate(
-                Options(scope=scope, seed=seed, as_of=timezone.localdate(), into_db=True),
+                Options(
+                    scope=scope, seed=seed, as_of=timezone.localdate(), into_db=True, out=lists,
+                    csv_events=False, duplicate_rate=DUPLICATES, twin_rate=TWINS,
+                    outside_lists=True,
+                ),
                 profile,
                 self.stdout.write,
-            )
+            )  # fmt: skip
         except ValueError as error:
             raise CommandError(str(error)) from error
         achieved = result["achieved"]
@@ -115,6 +125,19 @@ class Command(BaseCommand):
             )
         if "altitude_m" in missing:
             self.stdout.write(_("Without altitude, Hb tests there cannot be adjusted."))
+        self.link(scope, lists)
         call_command(
             "refresh", "--scope", "" if scope.upper() == "PE" else scope, stdout=self.stdout
         )
+
+    def link(self, scope: str, lists: Path) -> None:
+        """Deduplicate the registry and link the outside lists, as an officer would."""
+        from crecer.linkage import runs
+        from crecer.linkage.management.commands.link import describe
+        from crecer.linkage.sources import SOURCES
+
+        self.stdout.write(describe(runs.dedupe("" if scope.upper() == "PE" else scope)))
+        for source in SOURCES:
+            path = lists / f"{source}.csv"
+            if path.exists():
+                self.stdout.write(describe(runs.link_file(path, source)))
