@@ -79,8 +79,8 @@ def surnames() -> cl.CustomComparison:
             # Term frequencies: QUISPE MAMANI agreeing says less than a rare pair of surnames.
             cll.ExactMatchLevel("surnames").configure(
                 tf_adjustment_column="surnames", label_for_charts="both equal"),
-            _level("paternal_surname_l = maternal_surname_r"
-                   " AND maternal_surname_l = paternal_surname_r", "swapped"),
+            _level("paternal_key_l = maternal_key_r AND maternal_key_l = paternal_key_r",
+                   "swapped"),
             _level("paternal_key_l = paternal_key_r AND maternal_key_l = maternal_key_r",
                    "both equal in spelling (Quechua/Spanish)"),
             _level("paternal_key_l = paternal_key_r AND (maternal_surname_l IS NULL"
@@ -104,7 +104,9 @@ def given_names() -> cl.CustomComparison:
             cll.ExactMatchLevel("given_names").configure(
                 tf_adjustment_column="given_names", label_for_charts="equal"),
             _level("first_given_l = first_given_r", "first name equal"),
+            # Jaro-Winkler forgives little in a short name (ROSA/RPSA 0.83): one edit too.
             _level("jaro_winkler_similarity(given_names_l, given_names_r) >= 0.9"
+                   " OR levenshtein(given_names_l, given_names_r) <= 1"
                    " OR first_given_key_l = first_given_key_r", "similar (typo or spelling)"),
             _level("jaro_winkler_similarity(given_names_l, given_names_r) >= 0.75",
                    "somewhat similar"),

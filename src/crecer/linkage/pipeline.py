@@ -177,7 +177,9 @@ def _score(
         return None
     scored = splink_model.score(left, right, threshold_weight=norms.review_weight, model=model)
     labels = level_labels(scored.model)
-    automatic = (pl.col("match_weight") >= norms.auto_link_weight) & ~possible_twins()
+    automatic = pl.col("match_weight") >= norms.auto_link_weight
+    if "gamma_given_names" in scored.pairs.columns:  # absent when a list has no child names
+        automatic = automatic & ~possible_twins()
     pairs = scored.pairs.select(
         "unique_id_l",
         "unique_id_r",
@@ -192,14 +194,18 @@ def _score(
     return splink_model.Scored(pairs=pairs, model=scored.model)
 
 
+# Levels of the given-names comparison that say "other names" (gamma: else 0, somewhat similar 1).
+OTHER_NAMES = [0, 1]
+
+
 def possible_twins() -> pl.Expr:
-    """Same mother and birth date, other first names: twins look like this, and so does a
-    duplicate registered under another name. The model cannot tell them apart (twins agree on
-    everything else), so a person does."""
+    """Same mother and birth date, given names that are not the same nor a typo of each other:
+    twins look like this, and so does a duplicate registered under another name. The model
+    cannot tell them apart (twins agree on everything else), so a person does."""
     same_mother = (pl.col("mother_document_l") == pl.col("mother_document_r")) | (
         pl.col("mother_name_l") == pl.col("mother_name_r")
     )
-    other_names = pl.col("first_given_key_l") != pl.col("first_given_key_r")
+    other_names = pl.col("gamma_given_names").is_in(OTHER_NAMES)
     same_day = pl.col("birth_date_l") == pl.col("birth_date_r")
     return (same_mother & other_names & same_day).fill_null(False)
 
