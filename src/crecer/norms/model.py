@@ -106,7 +106,7 @@ class Linkage(Cited):
     ``review_weight`` sent to a person, below that not linked."""
 
     auto_link_weight: float = 15.0
-    review_weight: float = 4.0
+    review_weight: float = 6.0
     # An outside record whose two best candidates are this close goes to review, not auto-link.
     ambiguity_margin: float = Field(default=5.0, ge=0)
 
