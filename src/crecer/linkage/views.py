@@ -38,6 +38,60 @@ SIDE_BY_SIDE = [
 ]
 
 
+# What the model and the rules call things (crecer.linkage.model, pipeline), for people.
+FIELD_LABELS = {
+    "surnames": gettext_lazy("surnames"),
+    "given_names": gettext_lazy("given names"),
+    "birth_date": gettext_lazy("birth date"),
+    "sex": gettext_lazy("sex"),
+    "mother": gettext_lazy("mother"),
+    "place": gettext_lazy("place"),
+}
+RULE_LABELS = {
+    "dni": gettext_lazy("the same DNI or CUI"),
+    "cnv": gettext_lazy("the same CNV"),
+    "mother_birth": gettext_lazy("the same mother's document, birth date, sex and names"),
+    "model": gettext_lazy("the probabilistic model"),
+}
+LEVEL_LABELS = {
+    "missing": gettext_lazy("missing on one side"),
+    "both equal": gettext_lazy("both equal"),
+    "swapped": gettext_lazy("swapped"),
+    "both equal in spelling (Quechua/Spanish)": gettext_lazy(
+        "both equal in spelling (Quechua/Spanish)"
+    ),
+    "first equal, second missing": gettext_lazy("first equal, second missing"),
+    "both similar (typo)": gettext_lazy("both similar (typo)"),
+    "one equal": gettext_lazy("one equal"),
+    "equal": gettext_lazy("equal"),
+    "first name equal": gettext_lazy("first name equal"),
+    "similar (typo or spelling)": gettext_lazy("similar (typo or spelling)"),
+    "somewhat similar": gettext_lazy("somewhat similar"),
+    "day and month transposed": gettext_lazy("day and month transposed"),
+    "one digit differs": gettext_lazy("one digit differs"),
+    "within a month": gettext_lazy("within a month"),
+    "within a year": gettext_lazy("within a year"),
+    "document equal, names agree": gettext_lazy("document equal, names agree"),
+    "document one digit off, names agree": gettext_lazy("document one digit off, names agree"),
+    "document equal, names differ": gettext_lazy("document equal, names differ"),
+    "names equal": gettext_lazy("names equal"),
+    "names similar": gettext_lazy("names similar"),
+    "same populated center": gettext_lazy("same populated center"),
+    "same district": gettext_lazy("same district"),
+    "same province": gettext_lazy("same province"),
+    "All other comparisons": gettext_lazy("different"),
+    "Exact match on sex": gettext_lazy("equal"),
+}
+
+
+def readable(explanation: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [
+        item | {"field": FIELD_LABELS.get(item.get("field", ""), item.get("field")),
+                "level": LEVEL_LABELS.get(item.get("level", ""), item.get("level"))}
+        for item in explanation
+    ]  # fmt: skip
+
+
 class DecisionForm(forms.Form):
     decision = forms.ChoiceField(
         label=gettext_lazy("Decision"),
@@ -76,6 +130,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         "-match_weight", "pk"
     )
     page = Paginator(pairs, PAGE).get_page(request.GET.get("page"))
+    for pair in page:
+        pair.rule_label = RULE_LABELS.get(pair.rule, pair.rule)
     shown = [p.left for p in page] + [p.right for p in page if p.right]
     audit.record(request, Action.LIST, shown, filter={"linkage": status, "kind": kind})
     return render(request, "linkage/queue.html", {
@@ -114,7 +170,8 @@ def pair_page(request: HttpRequest, pk: int) -> HttpResponse:
     audit.record(request, Action.VIEW, children)
     return render(request, "linkage/pair.html", {
         "pair": pair, "form": form, "undo_form": UndoForm(),
-        "rows": side_by_side(pair), "explanation": pair.explanation,
+        "rows": side_by_side(pair), "explanation": readable(pair.explanation),
+        "rule": RULE_LABELS.get(pair.rule, pair.rule),
         "total": sum(item.get("weight") or 0 for item in pair.explanation),
     })  # fmt: skip
 
