@@ -23,6 +23,11 @@ NAME_COLUMNS = [
     "mother_given_names",
 ]
 DOCUMENT_COLUMNS = ["dni", "cui", "cnv", "mother_document"]
+# Added by prepare() for blocking and comparisons (never stored).
+DERIVED_COLUMNS = [
+    "first_given", "paternal_key", "maternal_key", "first_given_key", "surnames", "mother_name",
+    "province", "birth_year", "birth_date_swapped",
+]  # fmt: skip
 
 # Spelling rules applied in order to a folded name (regex, replacement). They map the usual
 # Spanish colonial spellings of Andean sounds and common Spanish variants onto one key; they

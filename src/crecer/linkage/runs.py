@@ -29,6 +29,7 @@ from crecer.registry.reading import UnreadableFile
 from crecer.territory.models import within
 
 Report = Callable[[str], None]
+READ_CHUNK = 50_000
 REGISTRY_FIELDS = [
     "id", "padron_code", "dni", "cui", "cnv", "paternal_surname", "maternal_surname",
     "given_names", "birth_date", "sex", "mother_document_number", "mother_paternal_surname",
@@ -43,10 +44,18 @@ def norms() -> Linkage:
 
 
 def registry_frame(children: Any) -> pl.DataFrame:
-    """Active children of a queryset as linkage records (``unique_id`` = the child's id)."""
-    rows = list(children.active().values_list(*REGISTRY_FIELDS))
+    """Active children of a queryset as linkage records (``unique_id`` = the child's id), read
+    in chunks so that a department of a million children never sits in Python tuples at once."""
     schema = dict.fromkeys(REGISTRY_FIELDS, pl.String) | {"id": pl.Int64, "birth_date": pl.Date}
-    frame = pl.DataFrame(rows, schema=schema, orient="row")
+    rows = children.active().order_by().values_list(*REGISTRY_FIELDS)
+    parts, batch = [], []
+    for row in rows.iterator(chunk_size=READ_CHUNK):
+        batch.append(row)
+        if len(batch) == READ_CHUNK:
+            parts.append(pl.DataFrame(batch, schema=schema, orient="row"))
+            batch = []
+    parts.append(pl.DataFrame(batch, schema=schema, orient="row"))
+    frame = pl.concat(parts)
     return records.from_registry(frame.with_columns(pl.col(pl.String).replace("", None)))
 
 
@@ -86,6 +95,12 @@ def dedupe(scope: str = "", user: Any = None, report: Report | None = None) -> L
     run.seconds = time.monotonic() - started
     run.save()
     return run
+
+
+def departments() -> list[str]:
+    """Departments with children in the registry."""
+    ubigeos = Child.objects.order_by().values_list("district_id", flat=True).distinct()
+    return sorted({ubigeo[:2] for ubigeo in ubigeos})
 
 
 def _around(frame: pl.DataFrame, new_ids: set[str]) -> pl.DataFrame:
@@ -179,31 +194,14 @@ def link_file(
 
 def _store_outside(run: LinkRun, new: pl.DataFrame, source_id: str) -> dict[str, int]:
     """Store the new outside records (their values as read, dates as ISO text); key -> id."""
-    kept = [
-        c
-        for c in new.columns
-        if not c.startswith(
-            (
-                "paternal_key",
-                "maternal_key",
-                "first_given_key",
-                "birth_date_swapped",
-                "birth_year",
-                "province",
-                "unique_id",
-                "mother_name",
-                "surnames",
-                "first_given",
-            )
-        )
-    ]
+    kept = new.drop(*records.DERIVED_COLUMNS, "unique_id", strict=False)
     objects = [
         OutsideRecord(
-            source=source_id, key=row["key"][:40], run=run, line=row["line"],
-            raw={k: _text(v) for k, v in row.items() if k not in ("line",) and v is not None},
+            source=source_id, key=row["key"][:40], run=run, line=row.pop("line"),
+            raw={k: _text(v) for k, v in row.items() if v is not None},
             ubigeo=(row.get("ubigeo") or "")[:6],
         )
-        for row in new.select(kept).iter_rows(named=True)
+        for row in kept.iter_rows(named=True)
     ]  # fmt: skip
     OutsideRecord.objects.bulk_create(objects, batch_size=1000)
     return dict(OutsideRecord.objects.filter(run=run).values_list("key", "pk"))

@@ -31,7 +31,14 @@ class Command(BaseCommand):
     def handle(self, *args, action: str, **options) -> None:
         ensure_migrated()
         if action == "dedupe":
-            run = runs.dedupe(options["scope"], report=self.note)
+            # Departments one at a time: memory stays bounded nationally (a duplicate in
+            # another department is only found through the mother's document there).
+            scopes = [options["scope"]] if options["scope"] else runs.departments()
+            for scope in scopes:
+                self.stdout.write(
+                    self.style.SUCCESS(describe(runs.dedupe(scope, report=self.note)))
+                )
+            return
         elif action == "import":
             file: Path = options["file"]
             if not file.exists():
