@@ -319,3 +319,37 @@ def test_large_first_load_restores_every_index_and_constraint(tmp_path, monkeypa
     assert _schema_objects() == before
     assert Child.objects.filter(dni="71234599").exists()
     assert Child.history.filter(dni="71234599").count() == 1
+
+
+def test_large_insert_into_a_larger_registry_rebuilds_only_the_name_index(tmp_path, monkeypatch):
+    """Into a registry more than four times larger than the load, the other indexes stay: only
+    the trigram index (PostgreSQL) is dropped around the insert and built again after it."""
+    from django.db import connection
+
+    from crecer.registry import bulk
+    from crecer.registry.search import search_children
+
+    def trigram_present() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [bulk.TRIGRAM_INDEX])
+            return cursor.fetchone() is not None
+
+    before = _schema_objects()
+    monkeypatch.setattr("crecer.registry.bulk.REBUILD_INDEX_ABOVE", 0)
+    monkeypatch.setattr("crecer.registry.bulk._row_estimate", lambda: 10**9)
+    indexes = bulk.indexes_suspended()
+    indexes.suspend(2)
+    assert indexes.rebuild == []  # no first-load suspension
+    with indexes.around_insert(2):
+        if connection.vendor == "postgresql":
+            assert not trigram_present()
+            assert len(_schema_objects()) == len(before) - 1
+        else:
+            assert _schema_objects() == before
+    assert _schema_objects() == before
+    run = run_import(
+        write_padron(tmp_path / "p.csv", [child_row(), child_row(dni="71234599", cnv="")])
+    )
+    assert run.created == 2
+    assert _schema_objects() == before
+    assert len(search_children("quipse maria")) == 2

@@ -9,6 +9,8 @@ and the reason), so the child's page and ``diff_against`` read them.
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import polars as pl
@@ -50,50 +52,24 @@ def reserve_ids(count: int) -> list[int]:
 
 
 TRIGRAM_INDEX = "registry_child_search_name_trgm"  # created by migration 0002 on PostgreSQL
-REBUILD_INDEX_ABOVE = 50_000  # new rows above which the trigram index is rebuilt, not updated
-
-
-class trigram_index_suspended:
-    """Drop the PostgreSQL trigram index on names around a large insert and build it again
-    afterwards: building a GIN index once is many times faster than updating it row by row.
-    The import's transaction keeps readers waiting meanwhile, so small imports skip this."""
-
-    def __init__(self, new_rows: int) -> None:
-        self.active = connection.vendor == "postgresql" and new_rows > REBUILD_INDEX_ABOVE
-        self.existed = False
-
-    def __enter__(self) -> None:
-        if not self.active:
-            return
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1 FROM pg_indexes WHERE indexname = %s", [TRIGRAM_INDEX])
-            self.existed = cursor.fetchone() is not None
-            if self.existed:
-                cursor.execute(f"DROP INDEX {TRIGRAM_INDEX}")
-
-    def __exit__(self, *exc_info: object) -> None:
-        if self.active and self.existed and exc_info[0] is None:
-            with connection.cursor() as cursor:
-                # Check the deferred foreign keys now: PostgreSQL builds no index on a table
-                # with pending trigger events.
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-                cursor.execute(
-                    f"CREATE INDEX {TRIGRAM_INDEX} ON {Child._meta.db_table} "
-                    "USING gin (search_name gin_trgm_ops)"
-                )
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+REBUILD_INDEX_ABOVE = 50_000  # new rows above which indexes are rebuilt, not updated
 
 
 class indexes_suspended:
-    """For a large first load (or one at least as large as the registry), drop the secondary
-    indexes of the child and history tables that enforce nothing (name, district, history
-    lookups, the trigram index); :meth:`restore` builds them again before the import's
-    transaction commits. Building an index once is many times faster than updating it row by
-    row. Unique indexes, primary keys and foreign keys stay: they guard the data during the
-    load (and dropping a foreign key would lock the referenced table, e.g. users, for the whole
-    import). A failure rolls everything back (DDL is transactional on both databases); the
-    transaction's locks keep readers of these two tables waiting, which is why small imports
-    into a large registry skip this."""
+    """Secondary indexes of the child and history tables dropped around large inserts and built
+    again afterwards: building an index once is many times faster than updating it row by row.
+    Only indexes that enforce nothing are dropped (name, district, history lookups, the
+    trigram index on PostgreSQL); unique indexes, primary keys and foreign keys stay: they guard
+    the data during the load (and dropping a foreign key would lock the referenced table, e.g.
+    users, for the whole import). A failure rolls everything back (DDL is transactional on both
+    databases); the transaction's locks keep readers of these tables waiting meanwhile, which is
+    why small inserts skip this.
+
+    Two uses: :meth:`suspend` drops every such index for a large first load (or one at least as
+    large as the registry) and :meth:`restore` builds them again before the import's
+    transaction commits; :meth:`around_insert` drops only the trigram index around one large
+    insert and builds it again right after (each chunk of an import that did not suspend
+    everything, each chunk written by the demo generator)."""
 
     def __init__(self) -> None:
         self.decided = False
@@ -106,42 +82,77 @@ class indexes_suspended:
         self.decided = True
         if new_rows <= REBUILD_INDEX_ABOVE or new_rows * 4 < _row_estimate():
             return
-        tables = [Child._meta.db_table, Child.history.model._meta.db_table]
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no DROP INDEX with pending events
-                cursor.execute(
-                    "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
-                    "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) "
-                    "AND NOT i.indisunique AND NOT i.indisprimary AND NOT EXISTS "
-                    "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
-                    [tables],
-                )
-                indexes = cursor.fetchall()
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
-            else:
-                cursor.execute(
-                    "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-                    "AND tbl_name IN (%s, %s) AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
-                    tables,
-                )
-                indexes = cursor.fetchall()
-            for name, _definition in indexes:
-                cursor.execute(f"DROP INDEX {name}")
-            self.rebuild = [definition for _name, definition in indexes]
+        self.rebuild = _drop(_suspendable())
 
     def restore(self) -> None:
         if not self.rebuild:
             return
-        with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
-            for statement in self.rebuild:
-                cursor.execute(statement)
-            if connection.vendor == "postgresql":
-                cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        _build(self.rebuild)
         self.rebuild = []
+
+    @contextmanager
+    def around_insert(self, new_rows: int) -> Iterator[None]:
+        """The PostgreSQL trigram index on names dropped around one insert of more than
+        ``REBUILD_INDEX_ABOVE`` rows and built again after it (not after a failure: the
+        transaction rolls back). Nothing to do where :meth:`suspend` already dropped it."""
+        if connection.vendor != "postgresql" or new_rows <= REBUILD_INDEX_ABOVE:
+            yield
+            return
+        dropped = _drop([index for index in _suspendable() if index[0] == TRIGRAM_INDEX])
+        yield
+        _build(dropped)
+
+
+def _suspendable() -> list[tuple[str, str]]:
+    """(name, definition) of the child and history tables' indexes that enforce nothing."""
+    tables = [Child._meta.db_table, Child.history.model._meta.db_table]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) "
+                "FROM pg_index i WHERE i.indrelid = ANY(%s::regclass[]) "
+                "AND NOT i.indisunique AND NOT i.indisprimary AND NOT EXISTS "
+                "(SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+                [tables],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+                "AND tbl_name IN (%s, %s) AND sql NOT LIKE 'CREATE UNIQUE%%' ORDER BY name",
+                tables,
+            )
+        return cursor.fetchall()
+
+
+def _drop(indexes: list[tuple[str, str]]) -> list[str]:
+    """Drop the indexes; return the statements that build them again."""
+    if not indexes:
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no DROP INDEX with pending events
+        for name, _definition in indexes:
+            cursor.execute(f"DROP INDEX {name}")
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+    return [definition for _name, definition in indexes]
+
+
+def _build(statements: list[str]) -> None:
+    if not statements:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Check the deferred foreign keys now: PostgreSQL builds no index on a table with
+            # pending trigger events.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        for statement in statements:
+            cursor.execute(statement)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _row_estimate() -> int:

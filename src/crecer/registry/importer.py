@@ -131,7 +131,7 @@ def import_chunk(
     changed, unchanged = split_changes(matched, stored, present)
     report("compared", len(table), 0)
     state.indexes.suspend(new.height)
-    with bulk.trigram_index_suspended(new.height):
+    with state.indexes.around_insert(new.height):
         create(new, present, context["now"], context["user_id"], context["why"])
     apply_changes(changed, context["now"], context["user_id"], context["why"])
     report("written", len(table), 0)
