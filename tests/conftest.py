@@ -151,7 +151,7 @@ def make_user(db):
     from django.contrib.auth import get_user_model
 
     from crecer.access.scopes import parse_scope
-    from crecer.web.management.commands.createuser import assign
+    from crecer.access.services import assign
 
     def make(name: str, role: str, scope: str = "PE", *, personal_data: bool = False):
         user = get_user_model().objects.create_user(name, password="a sturdy passphrase 2026")

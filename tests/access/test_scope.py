@@ -231,8 +231,8 @@ def event_runs(name: str) -> Probe:
         from django.contrib.auth import get_user_model
 
         from crecer.access.scopes import parse_scope
+        from crecer.access.services import assign
         from crecer.health.importer import import_events
-        from crecer.web.management.commands.createuser import assign
         from tests.health.factories import own_row, write_events
 
         worker, created = get_user_model().objects.get_or_create(username="away_worker")

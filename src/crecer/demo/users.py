@@ -20,9 +20,9 @@ from django.db.models import Count
 
 from crecer.access.models import Role
 from crecer.access.scopes import parse_scope
+from crecer.access.services import assign
 from crecer.registry.models import Child
 from crecer.territory.models import HealthFacility, within
-from crecer.web.management.commands.createuser import assign
 
 CREDENTIALS_FILE = "demo-users.json"
 

@@ -104,9 +104,11 @@ def given_names() -> cl.CustomComparison:
             cll.ExactMatchLevel("given_names").configure(
                 tf_adjustment_column="given_names", label_for_charts="equal"),
             _level("first_given_l = first_given_r", "first name equal"),
-            # Jaro-Winkler forgives little in a short name (ROSA/RPSA 0.83): one edit too.
+            # Jaro-Winkler forgives little in a short name (ROSA/RPSA 0.83): one edit too, also
+            # in the first name alone (BRIGITTE CARMEN / BRTGITTE).
             _level("jaro_winkler_similarity(given_names_l, given_names_r) >= 0.9"
                    " OR levenshtein(given_names_l, given_names_r) <= 1"
+                   " OR levenshtein(first_given_l, first_given_r) <= 1"
                    " OR first_given_key_l = first_given_key_r", "similar (typo or spelling)"),
             _level("jaro_winkler_similarity(given_names_l, given_names_r) >= 0.75",
                    "somewhat similar"),
