@@ -3,6 +3,7 @@ each row read is stored (created, updated, unchanged) or quarantined."""
 
 from datetime import date
 from io import StringIO
+from unittest.mock import patch
 
 import pytest
 from django.core.management import call_command
@@ -11,7 +12,7 @@ from openpyxl import Workbook
 
 from crecer.registry.importer import import_padron
 from crecer.registry.models import Child, ImportRun
-from crecer.registry.reading import UnreadableFile
+from crecer.registry.reading import UnreadableFile, is_plain, read_table
 from crecer.territory.models import PopulatedCenter
 
 from .factories import HEADERS, child_row, write_padron
@@ -353,3 +354,87 @@ def test_large_insert_into_a_larger_registry_rebuilds_only_the_name_index(tmp_pa
     assert run.created == 2
     assert _schema_objects() == before
     assert len(search_children("quipse maria")) == 2
+
+
+def table_as_lists(table) -> dict:
+    """A table's content as plain values, to compare the two reading paths."""
+    return {
+        "header": table.header,
+        "columns": {name: column.to_list() for name, column in table.columns.items()},
+        "lines": table.lines.to_list(),
+        "problems": table.problems.to_list(),
+        "cells": [table.cells[i] for i in range(len(table))],
+        "raw": [table.raw(i) for i in range(len(table))],
+        "format": (table.encoding, table.delimiter, table.unknown_headers),
+    }
+
+
+def read_both_ways(path) -> tuple[dict, dict]:
+    """The table read by Polars (a file without quotes) and by the csv module."""
+    plain = table_as_lists(read_table(path))
+    with patch("crecer.registry.reading.is_plain", return_value=False):
+        by_csv = table_as_lists(read_table(path))
+    return plain, by_csv
+
+
+def test_line_numbers_count_blank_lines_and_crlf(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes(
+        b"DNI;Nombres;Ubigeo\r\n"
+        b"71234567;ANA;050403\r\n"
+        b"\r\n"  # 3: blank
+        b" ; \t;\r\n"  # 4: only spaces and delimiters: blank too
+        b"71234568;LUZ;050403\n"  # 5: LF only
+        b"\n"
+        b"71234569;ROSA;050403"  # 7: no line end
+    )
+    plain, by_csv = read_both_ways(path)
+    assert plain == by_csv
+    assert plain["lines"] == [2, 5, 7]
+    assert plain["columns"]["given_names"] == ["ANA", "LUZ", "ROSA"]
+
+
+def test_ragged_rows_both_ways_keep_their_raw_cells(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(
+        "DNI;Nombres;Ubigeo\n71234567;ANA\n71234568;LUZ;050403;X;Y\n71234569;ROSA;050403\n",
+        encoding="utf-8",
+    )
+    plain, by_csv = read_both_ways(path)
+    assert plain == by_csv
+    assert plain["columns"]["ubigeo"] == ["", "050403", "050403"]
+    run = run_import(path)  # every row lacks mandatory columns: only the first reason matters
+    assert run.rows_read == 3
+    assert reasons_by_line(run)[2][0] == "has 2 fields, the header has 3"
+    assert reasons_by_line(run)[3][0] == "has 5 fields, the header has 3"
+    assert run.quarantined_rows.get(line=2).raw == {"DNI": "71234567", "Nombres": "ANA"}
+    assert run.quarantined_rows.get(line=3).raw == {
+        "DNI": "71234568",
+        "Nombres": "LUZ",
+        "Ubigeo": "050403",
+        "(extra)": "X;Y",
+    }
+
+
+def test_quoted_fields_fall_back_to_the_csv_module(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_text(
+        'DNI;Nombres;Descripción\n71234567;ANA;"Jr. Lima; 2do piso\nal fondo"\n71234568;"LUZ";x\n',
+        encoding="utf-8",
+    )
+    table = read_table(path)
+    assert not is_plain(path.read_text("utf-8"))
+    assert table.lines.to_list() == [2, 4]  # the quoted line break is inside line 2's record
+    assert table.columns["address"].to_list() == ["Jr. Lima; 2do piso\nal fondo", "x"]
+    assert table.columns["given_names"].to_list() == ["ANA", "LUZ"]
+    assert table.problems.to_list() == [None, None]
+
+
+def test_latin1_file_read_without_quotes(tmp_path):
+    path = tmp_path / "p.csv"
+    path.write_bytes("DNI\tApellido paterno\tNombres\n71234567\tÑAHUI\tJosé\x00\n".encode("cp1252"))
+    plain, by_csv = read_both_ways(path)
+    assert plain == by_csv
+    assert plain["format"][:2] == ("cp1252", "\t")
+    assert plain["columns"]["paternal_surname"] == ["ÑAHUI"]
+    assert plain["columns"]["given_names"] == ["José\ufffd"]  # NUL is kept visible

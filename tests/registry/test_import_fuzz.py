@@ -10,6 +10,7 @@ from crecer.registry.importer import import_padron
 from crecer.registry.reading import UnreadableFile
 
 from .factories import HEADERS
+from .test_import import read_both_ways
 
 pytestmark = pytest.mark.django_db(transaction=False)
 SETTINGS = settings(
@@ -69,3 +70,27 @@ def test_random_csv_shapes(tmp_path, header, rows, delimiter, encoding):
     path = tmp_path / "shape.csv"
     path.write_bytes("\n".join(lines).encode(encoding, errors="replace"))
     check(path)
+
+
+# Cells and line ends that a file without quotes can hold: blanks of every kind (Python's
+# whitespace includes \x1c-\x1f, Polars' does not), non-ASCII letters, stray delimiters.
+plain_cells = st.text(alphabet=" \t\x1c\u3000aÑ1;,|", max_size=6)
+line_ends = st.sampled_from(["\n", "\r\n"])
+
+
+@SETTINGS
+@given(
+    lines=st.lists(st.tuples(st.lists(plain_cells, max_size=5), line_ends), min_size=1),
+    delimiter=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "cp1252"]),
+    final_end=st.booleans(),
+)
+def test_polars_and_csv_paths_read_the_same_table(tmp_path, lines, delimiter, encoding, final_end):
+    """Files without quotes are read by Polars; the csv module must read them the same."""
+    header = delimiter.join(["DNI", "Nombres", "extra"])
+    text = header + "\n" + "".join(delimiter.join(cells) + end for cells, end in lines)
+    path = tmp_path / "plain.csv"
+    text = text if final_end else text.rstrip("\r\n")
+    path.write_bytes(text.encode(encoding, errors="replace"))
+    plain, by_csv = read_both_ways(path)
+    assert plain == by_csv

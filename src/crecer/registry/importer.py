@@ -163,7 +163,8 @@ def _in_file(field: models.Field, table: Table) -> bool:
 
 
 def territory_for(table: Table, state: ImportState) -> Territory:
-    codes = table.columns.get("populated_center_code", [])
+    column = table.columns.get("populated_center_code")
+    codes = column.unique().to_list() if column is not None else []
     wanted = {code.strip().zfill(10) for code in codes if code.strip()}
     centers = PopulatedCenter.objects.filter(district_id__in={code[:6] for code in wanted})
     found = frozenset(c for c in centers.values_list("code", flat=True) if c in wanted)

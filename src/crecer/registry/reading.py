@@ -1,16 +1,22 @@
 """Reading padrón files as municipalities have them: CSV (UTF-8 or Latin-1, with or without BOM,
 ``,`` or ``;`` or tab) or XLSX. Every cell comes back as text, with its line number, so that nothing
-is lost before validation."""
+is lost before validation.
+
+A CSV file without any quote character (the usual export) is split into lines and cells by
+Polars; one with quotes (a quoted field may hold the delimiter or a line break) goes through
+Python's ``csv`` module. Both give the same table for the same file."""
 
 from __future__ import annotations
 
 import csv
 import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
+
+import polars as pl
 
 from crecer.registry.columns import column_for
 from crecer.registry.reasons import reason
@@ -23,15 +29,28 @@ class UnreadableFile(ValueError):
     """The file as a whole cannot be read (not CSV/XLSX, no header, no known column)."""
 
 
+# What Python's str.strip() removes (str.isspace()): a row of only these and delimiters is
+# blank, in both reading paths. Polars' own whitespace lacks \x1c-\x1f.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+
+
 @dataclass
 class Table:
-    """Columns of text by Crecer's column names, plus the line and cells of every row."""
+    """Columns of text by Crecer's column names, plus the line and cells of every row.
 
-    columns: dict[str, list[str]]
-    lines: list[int]
+    ``columns`` (String), ``lines`` (Int64) and ``problems`` (String, null when the row has
+    the header's number of cells) are Polars series of one value per row; ``cells`` gives the
+    cells of row ``i`` as in the file (split on demand where the file was read by Polars:
+    only quarantined rows need them)."""
+
+    columns: dict[str, pl.Series]
+    lines: pl.Series
     header: list[str]
-    cells: list[list[str]]
-    problems: list[str | None]
+    cells: Sequence[list[str]]
+    problems: pl.Series
     encoding: str = ""
     delimiter: str = ""
     unknown_headers: list[str] = field(default_factory=list)
@@ -74,6 +93,9 @@ def read_chunks(
         header, body, encoding, delimiter = _open_csv(path)
     names = (column_names or _column_names)(header)
     rows = rows or CHUNK_ROWS
+    if isinstance(body, pl.DataFrame):
+        yield from _plain_tables(header, names, body, rows, encoding, delimiter)
+        return
     batch: list[tuple[int, list[str]]] = []
     yielded = False
     for row in body:
@@ -85,11 +107,19 @@ def read_chunks(
         yield _table(header, names, batch, encoding, delimiter)
 
 
-def _open_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], str, str]:
+Body = Iterator[tuple[int, list[str]]] | pl.DataFrame
+
+
+def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
     text, encoding = decode(path.read_bytes())
     # NUL is corruption, and PostgreSQL cannot store it in text: keep a visible mark instead.
     text = text.replace("\x00", "\ufffd")
     delimiter = sniff_delimiter(text)
+    if is_plain(text):
+        header, body = _plain_lines(text, delimiter)
+        if not header:
+            raise UnreadableFile(f"{path.name}: empty file, expected a header line")
+        return header, body, encoding, delimiter
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = next(reader, None)
     if not header:
@@ -104,6 +134,73 @@ def _open_csv(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], s
                 yield line, cells
 
     return header, body(), encoding, delimiter
+
+
+def is_plain(text: str) -> bool:
+    """True when every record is one physical line and every cell is the text between two
+    delimiters: no quote character (a quoted field may hold a delimiter or a line break, and
+    its quotes are not part of the value) and no carriage return outside a CRLF (``csv`` ends
+    a record at a lone CR)."""
+    return '"' not in text and text.count("\r") == text.count("\r\n")
+
+
+def _plain_lines(text: str, delimiter: str) -> tuple[list[str], pl.DataFrame]:
+    """The header's cells, and the non-blank lines after it (``__line__``: the line number
+    in the file; ``text``: the line without its end) of a file where :func:`is_plain`."""
+    lines = pl.Series("text", [text]).str.split("\n").explode().str.strip_suffix("\r")
+    first = lines[0]
+    header = first.split(delimiter) if first else []  # csv reads an empty line as no cell
+    frame = pl.DataFrame(lines).with_row_index(LINE, offset=1).slice(1)
+    # Blank as in the csv path: no cell with anything but whitespace.
+    cells_text = pl.col("text").str.replace_all(delimiter, "", literal=True)
+    frame = frame.filter(cells_text.str.strip_chars(WHITESPACE) != "")
+    return header, frame.with_columns(pl.col(LINE).cast(pl.Int64))
+
+
+def _plain_tables(
+    header: list[str],
+    names: dict[str, int],
+    body: pl.DataFrame,
+    rows: int,
+    encoding: str,
+    delimiter: str,
+) -> Iterator[Table]:
+    """Tables of at most ``rows`` lines of a file read by :func:`_plain_lines` (at least one)."""
+    for start in range(0, max(body.height, 1), rows):
+        yield _plain_table(header, names, body.slice(start, rows), encoding, delimiter)
+
+
+def _plain_table(
+    header: list[str], names: dict[str, int], body: pl.DataFrame, encoding: str, delimiter: str
+) -> Table:
+    width = len(header)
+    text = body["text"]
+    counts = text.str.count_matches(delimiter, literal=True) + 1
+    wrong = {n: reason("field_count", n, width) for n in counts.unique().to_list() if n != width}
+    problems = counts.replace_strict(wrong, default=None, return_dtype=pl.String)
+    # A short row's missing cells are empty, as in the csv path; extra cells are left out.
+    fields = text.str.split_exact(delimiter, width - 1).struct.unnest()
+    columns = {
+        name: fields[f"field_{index}"].fill_null("").alias(name) for name, index in names.items()
+    }
+    known = set(names.values())
+    unknown = [title for index, title in enumerate(header) if index not in known]
+    cells = SplitLines(text, delimiter)
+    return Table(columns, body[LINE], header, cells, problems, encoding, delimiter, unknown)
+
+
+class SplitLines(Sequence[list[str]]):
+    """The cells of each line, split only when asked for (quarantined rows)."""
+
+    def __init__(self, lines: pl.Series, delimiter: str) -> None:
+        self.lines = lines
+        self.delimiter = delimiter
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def __getitem__(self, index: int) -> list[str]:  # type: ignore[override]
+        return self.lines[index].split(self.delimiter)
 
 
 def decode(data: bytes) -> tuple[str, str]:
@@ -128,7 +225,7 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def _open_xlsx(path: Path) -> tuple[list[str], Iterator[tuple[int, list[str]]], str, str]:
+def _open_xlsx(path: Path) -> tuple[list[str], Body, str, str]:
     from openpyxl import load_workbook
 
     try:
@@ -191,7 +288,18 @@ def _table(
     # Short rows are padded so that every column has a value for every row.
     padded = [row if len(row) >= width else row + [""] * (width - len(row)) for row in cells]
     by_position = list(zip(*padded, strict=False)) if padded else [() for _ in header]
-    columns = {name: list(by_position[index]) for name, index in names.items()}
+    columns = {
+        name: pl.Series(name, by_position[index], dtype=pl.String) for name, index in names.items()
+    }
     known = set(names.values())
     unknown = [title for index, title in enumerate(header) if index not in known]
-    return Table(columns, lines, header, cells, problems, encoding, delimiter, unknown)
+    return Table(
+        columns,
+        pl.Series(LINE, lines, dtype=pl.Int64),
+        header,
+        cells,
+        pl.Series(PROBLEM, problems, dtype=pl.String),
+        encoding,
+        delimiter,
+        unknown,
+    )
