@@ -9,14 +9,17 @@ and the reason), so the child's page and ``diff_against`` read them.
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC
 from typing import Any
 
 import polars as pl
 from django.db import connection, models
 
-from crecer.registry.models import Child
+from crecer.registry.models import Child, QuarantinedRow
+from crecer.registry.reading import Table
 
 HISTORY_SKIPPED = {"search_name", "updated_at"}  # as Child.history excludes them
 
@@ -244,13 +247,53 @@ def update(table: str, frame: pl.DataFrame) -> None:
 def write_history(
     records: pl.DataFrame, kind: str, when: Any, user_id: int | None, reason: str
 ) -> None:
-    """History rows for records written in bulk (``records`` has ``id`` and the tracked
-    columns)."""
-    model = Child.history.model
-    rows = records.select("id", *history_fields()).with_columns(
-        pl.lit(when, dtype=pl.Datetime("us", "UTC")).alias("history_date"),
-        pl.lit(reason, dtype=pl.String).alias("history_change_reason"),
-        pl.lit(kind, dtype=pl.String).alias("history_type"),
-        pl.lit(user_id, dtype=pl.Int64).alias("history_user_id"),
+    """History rows for records just written in bulk (``records`` has their ``id``), one per
+    record in the frame's order.
+
+    The database copies the values from the child table (``INSERT … SELECT``): the same values
+    the records were written with, without sending and parsing every row a second time (on
+    PostgreSQL that halved the write)."""
+    if records.height == 0:
+        return
+    quote = connection.ops.quote_name
+    columns = ["id", *history_fields()]
+    extra = ["history_date", "history_change_reason", "history_type", "history_user_id"]
+    ids = records["id"].to_list()
+    if connection.vendor == "postgresql":
+        source = "unnest(%s::bigint[]) WITH ORDINALITY AS wanted(id, position)"
+        wanted = "{" + ",".join(map(str, ids)) + "}"
+        order = "wanted.position"
+    else:
+        # json_each's key is the position in the list; timestamps as _for_sqlite writes them.
+        source = "json_each(%s) AS wanted"
+        wanted = json.dumps(ids)
+        order = "wanted.key"
+        when = when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    identifier = "wanted.id" if connection.vendor == "postgresql" else "wanted.value"
+    sql = (
+        f"INSERT INTO {Child.history.model._meta.db_table} "
+        f"({', '.join(map(quote, columns + extra))}) "
+        f"SELECT {', '.join(f'c.{quote(name)}' for name in columns)}, %s, %s, %s, %s "
+        f"FROM {source} JOIN {Child._meta.db_table} c ON c.id = {identifier} ORDER BY {order}"
     )
-    insert(model._meta.db_table, rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [when, reason, kind, user_id, wanted])
+
+
+def write_quarantined(run_id: int, table: Table, rows: list[tuple[int, list[str]]]) -> None:
+    """Quarantined rows of an import run: ``rows`` holds (row index in ``table``, reasons).
+
+    One bulk insert with the JSON as Django writes it (``json.dumps``): ``bulk_create`` spent
+    ~0.3 ms a row adapting the JSON values on PostgreSQL, more than the rest of the write."""
+    if not rows:
+        return
+    indexes = [index for index, _reasons in rows]
+    frame = pl.DataFrame(
+        {
+            "run_id": pl.Series([run_id] * len(rows), dtype=pl.Int64),
+            "line": table.lines.gather(indexes),
+            "raw": pl.Series([json.dumps(table.raw(i)) for i in indexes], dtype=pl.String),
+            "reasons": pl.Series([json.dumps(reasons) for _i, reasons in rows], dtype=pl.String),
+        }
+    )
+    insert(QuarantinedRow._meta.db_table, frame)

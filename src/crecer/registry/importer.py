@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from crecer.registry import bulk
 from crecer.registry.columns import IDENTIFIERS
-from crecer.registry.models import Child, ImportRun, QuarantinedRow
+from crecer.registry.models import Child, ImportRun
 from crecer.registry.reading import Table, read_chunks
 from crecer.registry.reasons import describe
 from crecer.registry.validation import (
@@ -136,13 +136,7 @@ def import_chunk(
     apply_changes(changed, context["now"], context["user_id"], context["why"])
     report("written", len(table), 0)
     quarantine = quarantined(frame, rejected)
-    QuarantinedRow.objects.bulk_create(
-        (
-            QuarantinedRow(run=run, line=table.lines[i], raw=table.raw(i), reasons=reasons)
-            for i, reasons in quarantine
-        ),
-        batch_size=BATCH,
-    )
+    bulk.write_quarantined(run.pk, table, quarantine)
     state.rows_read += len(table)
     state.created += new.height
     state.updated += changed.height
