@@ -213,6 +213,16 @@ def test_an_outside_list_links_its_rows_and_a_reread_changes_nothing(huamanguill
     assert linked.count() == run.exact + run.auto
     # The padrón had lost the SIS insurance of some listed children: linking gives it back.
     assert Child.objects.filter(insurance="1").count() > registry_before
+    # Each child that gained a fact has a history row saying why; undoing the link restores it.
+    record = linked.exclude(applied={}).first()
+    child = record.child
+    assert child.insurance == "1" and record.applied["insurance"] != "1"
+    assert child.history.first().history_change_reason == f"linked to outside list run #{run.pk}"
+    pair = record.pairs.get(status=PairStatus.LINKED)
+    services.undo(pair, None, "test")
+    child.refresh_from_db()
+    assert child.insurance == record.applied["insurance"]
+    services.link_outside(CandidatePair.objects.get(pk=pair.pk), None, "test again")
     state = (CandidatePair.objects.count(), Child.history.count())
     again = runs.link_file(tmp_path / "sis.csv", "sis")
     assert again.new_records == 0

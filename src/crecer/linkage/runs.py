@@ -236,15 +236,14 @@ def _store_and_decide(
     automatic = CandidatePair.objects.filter(run=run, proposed=pipeline.Decision.AUTO).order_by(
         "match_weight", "pk"
     )
-    exact = auto = 0
     # Identifier rules first (null weight sorts first on PostgreSQL, last on SQLite: sort here).
-    for pair in sorted(
-        automatic, key=lambda p: (p.match_weight is not None, -(p.match_weight or 0))
-    ):
-        if _carry_out(pair, user):
-            exact += pair.rule != pipeline.Rule.MODEL
-            auto += pair.rule == pipeline.Rule.MODEL
-    run.exact, run.auto = exact, auto
+    ordered = sorted(automatic, key=lambda p: (p.match_weight is not None, -(p.match_weight or 0)))
+    if outside is None:
+        done = [pair for pair in ordered if _carry_out(pair, user)]
+    else:
+        done = services.link_outside_in_bulk(ordered, user, _automatic_reason)
+    run.exact = sum(pair.rule != pipeline.Rule.MODEL for pair in done)
+    run.auto = len(done) - run.exact
     run.review = CandidatePair.objects.filter(run=run, status=PairStatus.PENDING).count()
 
 
@@ -260,11 +259,7 @@ def _existing_pairs(
 
 def _carry_out(pair: CandidatePair, user: Any) -> bool:
     """An automatic link; False (the pair waits for review) when it cannot be done."""
-    reason = (
-        f"automatic: {pair.rule}"
-        if pair.match_weight is None
-        else f"automatic: match weight {pair.match_weight:.1f}"
-    )
+    reason = _automatic_reason(pair)
     if pair.is_duplicate:
         survivor, merged = _current(pair.left_id), _current(pair.right_id)
         if survivor == merged:  # already one record through another pair
@@ -278,6 +273,12 @@ def _carry_out(pair: CandidatePair, user: Any) -> bool:
     except services.LinkageError:
         return False
     return True
+
+
+def _automatic_reason(pair: CandidatePair) -> str:
+    if pair.match_weight is None:
+        return f"automatic: {pair.rule}"
+    return f"automatic: match weight {pair.match_weight:.1f}"
 
 
 def _current(child_id: int) -> int:

@@ -11,14 +11,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
+import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.linkage.models import CandidatePair, Merge, OutsideRecord, PairStatus, RunKind
-from crecer.registry import codes
+from crecer.registry import bulk, codes
+from crecer.registry.importer import polars_type
 from crecer.registry.models import Child
 
 # Identifiers move from the duplicate (each must stay unique, so it is cleared there first).
@@ -156,11 +160,19 @@ def unmerge(done: Merge, user: Any, reason: str) -> None:
 
 
 # What an outside record tells about the child: field -> value (None: leave as is).
-def facts_of(record: OutsideRecord, child: Child) -> dict[str, Any]:
+def facts_of(
+    record: OutsideRecord, child: Child, cnv_taken: set[str] | None = None
+) -> dict[str, Any]:
+    """``cnv_taken``: CNV numbers held by registry records, when known (else looked up)."""
     raw = record.raw
     facts: dict[str, Any] = {}
     if record.source == RunKind.CNV:
-        if not child.cnv and not Child.objects.filter(cnv=record.key).exists():
+        taken = (
+            record.key in cnv_taken
+            if cnv_taken is not None
+            else Child.objects.filter(cnv=record.key).exists()
+        )
+        if not child.cnv and not taken:
             facts["cnv"] = record.key
         for field in ("birth_weight_g", "gestational_age_weeks"):
             value = raw.get(field)
@@ -171,8 +183,9 @@ def facts_of(record: OutsideRecord, child: Child) -> dict[str, Any]:
     elif record.source == RunKind.SIS:
         if child.insurance != codes.Insurance.SIS:
             facts["insurance"] = codes.Insurance.SIS.value
-        if raw.get("sis_affiliation_date") and child.sis_affiliation_date is None:
-            facts["sis_affiliation_date"] = raw["sis_affiliation_date"]
+        affiliated = _iso_date(raw.get("sis_affiliation_date"))
+        if affiliated and child.sis_affiliation_date is None:
+            facts["sis_affiliation_date"] = affiliated
     else:
         program = codes.Program.JUNTOS
         if record.source == RunKind.CUNA_MAS:
@@ -207,6 +220,88 @@ def link_outside(pair: CandidatePair, user: Any, reason: str) -> OutsideRecord:
     for other in others:
         _decide(other, PairStatus.REJECTED, user, f"#{child.pk} was linked")
     return record
+
+
+def link_outside_in_bulk(
+    pairs: list[CandidatePair], user: Any, reason_of: Callable[[CandidatePair], str]
+) -> list[CandidatePair]:
+    """What :func:`link_outside` does, for the automatic links of a whole list at once: one
+    write of the changed children with a history row each, one of the records and one of the
+    pairs (pair by pair, a national list took hours). Returns the pairs linked; a pair that
+    cannot be (its record linked to another child, the child inactive) stays for review."""
+    from django.utils.translation import gettext as _
+
+    records = OutsideRecord.objects.in_bulk([pair.outside_id for pair in pairs])
+    children = Child.objects.in_bulk({pair.left_id for pair in pairs})
+    cnv_keys = [r.key for r in records.values() if r.source == RunKind.CNV]
+    cnv_taken = set(Child.objects.filter(cnv__in=cnv_keys).values_list("cnv", flat=True))
+    now = timezone.now()
+    linked, changed = [], {}
+    for pair in pairs:
+        record, child = records[pair.outside_id], children[pair.left_id]
+        if record.child_id not in (None, child.pk) or (
+            child.record_status == codes.RecordStatus.INACTIVE
+        ):
+            continue
+        facts = facts_of(record, child, cnv_taken)
+        record.applied = {field: _jsonable(getattr(child, field)) for field in facts}
+        for field, value in facts.items():
+            setattr(child, field, value)
+        if facts:
+            changed[child.pk] = child
+            cnv_taken.add(facts.get("cnv", ""))
+        record.child = child
+        pair.status, pair.decided_by, pair.decided_at = PairStatus.LINKED, _user(user), now
+        pair.reason = reason_of(pair)[:255]
+        linked.append(pair)
+    with transaction.atomic():
+        why = f"linked to outside list run #{pairs[0].run_id}" if pairs else ""
+        _rewrite(list(changed.values()), now, user, why)
+        OutsideRecord.objects.bulk_update(
+            [records[pair.outside_id] for pair in linked], ["child", "applied"], batch_size=1000
+        )
+        CandidatePair.objects.bulk_update(
+            linked, ["status", "decided_by", "decided_at", "reason"], batch_size=1000
+        )
+        CandidatePair.objects.filter(
+            outside_id__in=[pair.outside_id for pair in linked], status=PairStatus.PENDING
+        ).update(
+            status=PairStatus.REJECTED, decided_by=_user(user), decided_at=now,
+            reason=_("the record was linked to another child")[:255],
+        )  # fmt: skip
+    return linked
+
+
+def _rewrite(children: list[Child], now: Any, user: Any, reason: str) -> None:
+    """Write changed children back in bulk, with one history row each (as the importer does)."""
+    if not children:
+        return
+    fields = bulk.tracked_fields()
+    for child in children:
+        child.updated_at = now
+    schema = {"id": pl.Int64, **{f.attname: _polars_type(f) for f in fields}}
+    frame = pl.DataFrame(
+        [[child.pk, *(getattr(child, name) for name in list(schema)[1:])] for child in children],
+        schema=schema,
+        orient="row",
+    )
+    bulk.update(Child._meta.db_table, frame)
+    bulk.write_history(frame, "~", now, getattr(_user(user), "pk", None), reason[:100])
+
+
+def _polars_type(field: Any) -> pl.DataType:
+    return polars_type(field.target_field if field.is_relation else field)
+
+
+def _user(user: Any) -> Any:
+    return user if getattr(user, "is_authenticated", False) else None
+
+
+def _iso_date(value: Any) -> date | None:
+    try:
+        return date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
 
 
 @transaction.atomic
