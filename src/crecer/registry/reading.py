@@ -14,6 +14,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
 from pathlib import Path
 
 import polars as pl
@@ -58,10 +59,15 @@ class Table:
     def __len__(self) -> int:
         return len(self.lines)
 
+    @cached_property
+    def titles(self) -> list[str]:
+        """The header's titles, a blank one named by its position."""
+        return [title or f"column {i + 1}" for i, title in enumerate(self.header)]
+
     def raw(self, index: int) -> dict[str, str]:
         """Row ``index`` as it was in the file: header -> cell (extra cells kept too)."""
         cells = self.cells[index]
-        titles = [title or f"column {i + 1}" for i, title in enumerate(self.header)]
+        titles = self.titles
         row = dict(zip(titles, cells, strict=False))
         if len(cells) > len(titles):
             row["(extra)"] = ";".join(cells[len(titles) :])
