@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
@@ -257,12 +257,8 @@ def link_outside_in_bulk(
     with transaction.atomic():
         why = f"linked to outside list run #{pairs[0].run_id}" if pairs else ""
         _rewrite(list(changed.values()), now, user, why)
-        OutsideRecord.objects.bulk_update(
-            [records[pair.outside_id] for pair in linked], ["child", "applied"], batch_size=1000
-        )
-        CandidatePair.objects.bulk_update(
-            linked, ["status", "decided_by", "decided_at", "reason"], batch_size=1000
-        )
+        _update_rows([records[pair.outside_id] for pair in linked], ["child", "applied"])
+        _update_rows(linked, ["status", "decided_by", "decided_at", "reason"])
         CandidatePair.objects.filter(
             outside_id__in=[pair.outside_id for pair in linked], status=PairStatus.PENDING
         ).update(
@@ -287,6 +283,24 @@ def _rewrite(children: list[Child], now: Any, user: Any, reason: str) -> None:
     )
     bulk.update(Child._meta.db_table, frame)
     bulk.write_history(frame, "~", now, getattr(_user(user), "pk", None), reason[:100])
+
+
+def _update_rows(objects: list[Any], names: list[str]) -> None:
+    """``UPDATE … WHERE id = ?`` for each object, in one executemany: Django's bulk_update
+    builds a CASE per column and row, and took 66 s for 11,000 pairs."""
+    if not objects:
+        return
+    meta = objects[0]._meta
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    rows = [
+        [field.get_db_prep_save(getattr(item, field.attname), connection) for field in fields]
+        + [item.pk]
+        for item in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {meta.db_table} SET {assignments} WHERE id = %s", rows)
 
 
 def _polars_type(field: Any) -> pl.DataType:
