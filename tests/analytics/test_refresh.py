@@ -11,6 +11,8 @@ from crecer.analytics.lists import children_behind
 from crecer.analytics.models import ChildStatus, IndicatorValue, Refresh
 from crecer.analytics.refresh import refresh
 from crecer.analytics.status import district_chunks
+from crecer.registry.codes import RecordStatus
+from crecer.registry.models import Child
 from tests.analytics.population import AS_OF, PERU, child, measure
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +154,25 @@ def test_territory_pages_show_the_indicators(population, client, make_user):
         {"indicator": "ccm_u5", "level": "district", "code": "050403", "part": "numerator"},
     )
     assert [c.cnv for c in listed.context["page"]] == ["1000000001", "1000000002"]
+
+
+def test_the_cached_section_follows_rights_language_and_refresh(population, client, make_user):
+    """The indicators section is cached per refresh, rights and language: the same page, read
+    in turn by the public and an officer, in Spanish and English, and after a new refresh with
+    one child fewer, never shows what was rendered for another of them."""
+    refresh(AS_OF, "", PERU)
+    assert "indicators/children/" not in client.get("/").content.decode()
+    client.force_login(make_user("registradora", "registry_officer", "PE"))
+    spanish = client.get("/").content.decode()
+    assert "indicators/children/" in spanish
+    stunted = "indicator=ccm_u5&amp;level=country&amp;code=PE&amp;part=numerator"
+    assert f'{stunted}">3</a>' in spanish
+    english = client.get("/", {"lang": "en"}).content.decode()
+    assert "Chronic malnutrition" in english
+    assert "Desnutrición crónica" not in english
+    Child.objects.filter(cnv="1000000001").update(record_status=RecordStatus.INACTIVE)
+    refresh(AS_OF, "", PERU)
+    assert f'{stunted}">2</a>' in client.get("/", {"lang": "en"}).content.decode()
 
 
 def test_chunks_of_districts_give_the_same_values(population, monkeypatch):

@@ -9,7 +9,7 @@ from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from crecer.analytics.dashboard import dashboard
+from crecer.analytics.dashboard import Section, section
 from crecer.territory.models import Department, District, Province
 from crecer.web.context_processors import active_profile
 
@@ -80,7 +80,7 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def indicators_of(request: HttpRequest, code: str) -> dict | None:
+def indicators_of(request: HttpRequest, code: str) -> Section | None:
     """The indicators section of a unit's page ("" = the country), from the latest refresh."""
     profile = active_profile(settings.CRECER_PROFILE)
-    return dashboard(code, request.user, profile, request.GET.get("indicator"))
+    return section(code, request.user, profile, request.GET.get("indicator"))
