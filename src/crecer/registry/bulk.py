@@ -286,6 +286,12 @@ def write_history(
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [when, reason, kind, user_id, wanted])
+        # A record not (yet) in the table would silently get no history row.
+        if cursor.rowcount != records.height:
+            raise RuntimeError(
+                f"{records.height} history rows expected, {cursor.rowcount} written: "
+                "write_history must follow the records' insert or update"
+            )
 
 
 def write_quarantined(run_id: int, table: Table, rows: list[tuple[int, list[str]]]) -> None:
