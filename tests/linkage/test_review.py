@@ -216,7 +216,8 @@ def test_an_outside_list_links_its_rows_and_a_reread_changes_nothing(huamanguill
     # Each child that gained a fact has a history row saying why; undoing the link restores it.
     record = linked.exclude(applied={}).first()
     child = record.child
-    assert child.insurance == "1" and record.applied["insurance"] != "1"
+    assert child.insurance == "1"
+    assert record.applied["insurance"] != "1"
     assert child.history.first().history_change_reason == f"linked to outside list run #{run.pk}"
     pair = record.pairs.get(status=PairStatus.LINKED)
     services.undo(pair, None, "test")
