@@ -63,12 +63,13 @@ class Scope:
 
     def children_filter(self) -> Q:
         if self.level == ScopeLevel.FACILITY:
-            # The export names facilities (it has no RENIPRESS code): match name or code.
+            # The export names facilities (it has no RENIPRESS code): match name or code, both
+            # case-insensitively so that the indexes on UPPER(facility) serve every branch.
             return (
                 Q(care_facility__iexact=self.facility_name)
                 | Q(assigned_facility__iexact=self.facility_name)
-                | Q(care_facility=self.facility_code)
-                | Q(assigned_facility=self.facility_code)
+                | Q(care_facility__iexact=self.facility_code)
+                | Q(assigned_facility__iexact=self.facility_code)
             )
         if self.level == ScopeLevel.COMMUNITY:
             return Q(populated_center_id__in=sorted(self.centers))

@@ -8,6 +8,7 @@ from datetime import date
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -153,7 +154,13 @@ class Child(models.Model):
     class Meta:
         ordering = ["paternal_surname", "maternal_surname", "given_names", "id"]
         constraints = [optional_unique(name) for name in ("dni", "cui", "cnv", "padron_code")]
-        indexes = [models.Index(fields=["district", "birth_date"])]
+        indexes = [
+            models.Index(fields=["district", "birth_date"]),
+            # A health facility's scope matches the facility by name, any case (policy.py):
+            # without these, every work list of a facility read the whole child table.
+            models.Index(Upper("care_facility"), name="child_care_facility_upper"),
+            models.Index(Upper("assigned_facility"), name="child_assigned_facility_upper"),
+        ]
         verbose_name = _("child")
         verbose_name_plural = _("children")
 
