@@ -66,9 +66,15 @@ class Child(models.Model):
     dni_status = models.CharField(_("DNI application status"), max_length=60, blank=True)
     dni_status_date = models.DateField(_("DNI application date"), null=True, blank=True)
     dni_issue_date = models.DateField(_("DNI issue date"), null=True, blank=True)
-    # Where the child lives.
+    # Where the child lives. Indexed in Meta, not here: a varchar foreign key's own index comes
+    # with a second "_like" one on PostgreSQL, unused (scopes are ubigeo ranges) and rebuilt by
+    # every large import; the district's is the first column of (district, birth_date).
     district = models.ForeignKey(
-        District, on_delete=models.PROTECT, related_name="children", verbose_name=_("district")
+        District,
+        on_delete=models.PROTECT,
+        related_name="children",
+        verbose_name=_("district"),
+        db_index=False,
     )
     populated_center = models.ForeignKey(
         PopulatedCenter,
@@ -77,6 +83,7 @@ class Child(models.Model):
         blank=True,
         related_name="children",
         verbose_name=_("populated center"),
+        db_index=False,
     )
     populated_center_name = models.CharField(
         _("populated center (as written)"), max_length=200, blank=True
@@ -146,8 +153,11 @@ class Child(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
+    # History is read by child and date: the place columns need no index there.
     history = HistoricalRecords(
-        excluded_fields=["search_name", "updated_at"], cascade_delete_history=False
+        excluded_fields=["search_name", "updated_at"],
+        cascade_delete_history=False,
+        no_db_index=["district", "populated_center"],
     )
     objects = ChildQuerySet.as_manager()
 
@@ -156,6 +166,7 @@ class Child(models.Model):
         constraints = [optional_unique(name) for name in ("dni", "cui", "cnv", "padron_code")]
         indexes = [
             models.Index(fields=["district", "birth_date"]),
+            models.Index(fields=["populated_center"], name="child_populated_center"),
             # A health facility's scope matches the facility by name, any case (policy.py):
             # without these, every work list of a facility read the whole child table.
             models.Index(Upper("care_facility"), name="child_care_facility_upper"),
