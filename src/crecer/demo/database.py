@@ -13,7 +13,7 @@ import hashlib
 from datetime import datetime
 
 import polars as pl
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from crecer.demo.generator import Population
@@ -89,6 +89,18 @@ def write(population: Population, run: ImportRun, now: datetime | None = None) -
     run.created += children.height
     run.save(update_fields=["rows_read", "created"])
     return written
+
+
+def analyze() -> None:
+    """Fresh planner statistics for the tables just filled (PostgreSQL). Until autovacuum gets
+    to them, the planner took a table of 30 M events for a small one: the deduplication that
+    follows in ``crecer demo`` read all of them for each merged child (Lima never finished)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = [Child, Child.history.model, ServiceRecord, GrowthCheck, HemoglobinTest]
+    with connection.cursor() as cursor:
+        for model in tables:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def _child_record(children: pl.DataFrame, now: datetime) -> pl.DataFrame:

@@ -100,6 +100,8 @@ def generate(options: Options, profile: Profile, say: Say = print) -> dict:
         if run is not None:
             database.write(registry, run)
         say(f"{department}: {part.children.height:,} children, {part.services.height:,} services")
+    if run is not None:
+        database.analyze()
     fault_list = None
     if writer and padron:
         writer.finish()
