@@ -117,13 +117,9 @@ def section(code: str, user: Any, profile: Profile, chosen: str | None) -> Secti
     return Section(code, user, profile, chosen, refresh)
 
 
-def dashboard(
-    code: str, user: Any, profile: Profile, chosen: str | None, refresh: Refresh | None = None
-) -> dict | None:
-    """Context for the indicators section of the page of unit ``code`` ("" = country)."""
-    refresh = refresh or latest_refresh(code)
-    if refresh is None or profile.analytics is None:
-        return None
+def dashboard(code: str, user: Any, profile: Profile, chosen: str | None, refresh: Refresh) -> dict:
+    """Context for the indicators section of the page of unit ``code`` ("" = country), from
+    ``refresh`` (:func:`section` checks there is one and that the profile has indicators)."""
     level = CODE_LEVEL[len(code)]
     unit_code = code or "PE"
     personal = can(user, Can.VIEW_PERSONAL)

@@ -248,7 +248,6 @@ def worklist(request: HttpRequest) -> HttpResponse:
             ),
         ),
         "labels": [worklist_rows.PROBLEM_LABELS[k] for k in selection.kinds],
-        "urgent": worklist_rows.URGENT,
         "can_export": policy.can(request.user, Can.EXPORT),
         "today": timezone.localdate(),
     }

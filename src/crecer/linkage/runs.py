@@ -87,7 +87,7 @@ def dedupe(scope: str = "", user: Any = None, report: Report | None = None) -> L
         )
         pairs = pairs.filter(involved)
     run = LinkRun.objects.create(
-        kind=RunKind.DEDUPE, scope=scope, user=_user(user), records=frame.height,
+        kind=RunKind.DEDUPE, scope=scope, user=services.acting_user(user), records=frame.height,
         new_records=len(new_ids) if new_ids is not None else frame.height,
         model=result.model or (last.model if last else None),
     )  # fmt: skip
@@ -167,7 +167,7 @@ def link_file(
     last = LinkRun.objects.filter(kind=source_id).exclude(model=None).first()
     run = LinkRun.objects.create(
         kind=source_id, file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-        user=_user(user), records=outside.height, new_records=new.height,
+        user=services.acting_user(user), records=outside.height, new_records=new.height,
     )  # fmt: skip
     if new.height == 0:
         run.seconds = time.monotonic() - started
@@ -296,7 +296,3 @@ def _current(child_id: int) -> int:
             return child_id
         seen.add(into)
         child_id = into
-
-
-def _user(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None

@@ -22,7 +22,7 @@ from django.utils import timezone
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.linkage.models import CandidatePair, Merge, OutsideRecord, PairStatus, RunKind
 from crecer.registry import bulk, codes
-from crecer.registry.importer import polars_type
+from crecer.registry.importer import apply_changes, polars_type
 from crecer.registry.models import Child
 
 # Identifiers move from the duplicate (each must stay unique, so it is cleared there first).
@@ -42,6 +42,11 @@ class LinkageError(ValueError):
     """A decision that cannot be carried out (the message says why, in the user's language)."""
 
 
+def acting_user(user: Any) -> Any:
+    """The user to record as deciding (None for commands and automatic runs)."""
+    return user if getattr(user, "is_authenticated", False) else None
+
+
 def _save(child: Child, user: Any, reason: str, fields: list[str] | None = None) -> None:
     child._change_reason = reason
     if user is not None and getattr(user, "is_authenticated", False):
@@ -51,7 +56,7 @@ def _save(child: Child, user: Any, reason: str, fields: list[str] | None = None)
 
 def _decide(pair: CandidatePair, status: str, user: Any, reason: str) -> None:
     pair.status = status
-    pair.decided_by = user if getattr(user, "is_authenticated", False) else None
+    pair.decided_by = acting_user(user)
     pair.decided_at = timezone.now()
     pair.reason = reason[:255]
     pair.save(update_fields=["status", "decided_by", "decided_at", "reason"])
@@ -106,7 +111,7 @@ def merge(pair: CandidatePair, user: Any, reason: str) -> Merge:
     moved["events"] = _move_events(merged, survivor)
     done = Merge.objects.create(
         survivor=survivor, merged=merged, pair=pair, reason=reason[:255], moved=moved,
-        user=user if getattr(user, "is_authenticated", False) else None,
+        user=acting_user(user),
     )  # fmt: skip
     _decide(pair, PairStatus.LINKED, user, reason)
     return done
@@ -152,7 +157,7 @@ def unmerge(done: Merge, user: Any, reason: str) -> None:
     merged.deactivation_reason = ""
     _save(merged, user, why)
     done.undone_at = timezone.now()
-    done.undone_by = user if getattr(user, "is_authenticated", False) else None
+    done.undone_by = acting_user(user)
     done.undo_reason = reason[:255]
     done.save(update_fields=["undone_at", "undone_by", "undo_reason"])
     if done.pair is not None:
@@ -251,7 +256,7 @@ def link_outside_in_bulk(
             changed[child.pk] = child
             cnv_taken.add(facts.get("cnv", ""))
         record.child = child
-        pair.status, pair.decided_by, pair.decided_at = PairStatus.LINKED, _user(user), now
+        pair.status, pair.decided_by, pair.decided_at = PairStatus.LINKED, acting_user(user), now
         pair.reason = reason_of(pair)[:255]
         linked.append(pair)
     with transaction.atomic():
@@ -262,27 +267,24 @@ def link_outside_in_bulk(
         CandidatePair.objects.filter(
             outside_id__in=[pair.outside_id for pair in linked], status=PairStatus.PENDING
         ).update(
-            status=PairStatus.REJECTED, decided_by=_user(user), decided_at=now,
+            status=PairStatus.REJECTED, decided_by=acting_user(user), decided_at=now,
             reason=_("the record was linked to another child")[:255],
         )  # fmt: skip
     return linked
 
 
 def _rewrite(children: list[Child], now: Any, user: Any, reason: str) -> None:
-    """Write changed children back in bulk, with one history row each (as the importer does)."""
+    """Write changed children back in bulk with a history row each, as the importer does."""
     if not children:
         return
     fields = bulk.tracked_fields()
-    for child in children:
-        child.updated_at = now
-    schema = {"id": pl.Int64, **{f.attname: _polars_type(f) for f in fields}}
+    schema = {"id": pl.Int64, **{f.attname: polars_type(f) for f in fields}}
     frame = pl.DataFrame(
-        [[child.pk, *(getattr(child, name) for name in list(schema)[1:])] for child in children],
+        [[child.pk, *(getattr(child, f.attname) for f in fields)] for child in children],
         schema=schema,
         orient="row",
     )
-    bulk.update(Child._meta.db_table, frame)
-    bulk.write_history(frame, "~", now, getattr(_user(user), "pk", None), reason[:100])
+    apply_changes(frame, now, getattr(acting_user(user), "pk", None), reason[:100])
 
 
 def _update_rows(objects: list[Any], names: list[str]) -> None:
@@ -301,14 +303,6 @@ def _update_rows(objects: list[Any], names: list[str]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.executemany(f"UPDATE {meta.db_table} SET {assignments} WHERE id = %s", rows)
-
-
-def _polars_type(field: Any) -> pl.DataType:
-    return polars_type(field.target_field if field.is_relation else field)
-
-
-def _user(user: Any) -> Any:
-    return user if getattr(user, "is_authenticated", False) else None
 
 
 def _iso_date(value: Any) -> date | None:
