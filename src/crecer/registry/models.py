@@ -148,8 +148,10 @@ class Child(models.Model):
     sisfoh = models.CharField(
         _("household SISFOH classification"), max_length=2, choices=codes.Sisfoh.choices, blank=True
     )
-    # Folded "PATERNAL MATERNAL GIVEN" for accent- and case-insensitive search.
-    search_name = models.CharField(max_length=400, editable=False, db_index=True)
+    # Folded "PATERNAL MATERNAL GIVEN" for accent- and case-insensitive search. Searched with
+    # `contains` and by similarity, which no B-tree serves: on PostgreSQL the trigram index of
+    # migration 0002 does; on SQLite the search reads the scope's names.
+    search_name = models.CharField(max_length=400, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
