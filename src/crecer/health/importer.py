@@ -36,7 +36,7 @@ from crecer.health.reading import read_event_chunks
 from crecer.health.validation import Limits, known_codes, validate_events
 from crecer.norms import load_profile
 from crecer.registry import bulk
-from crecer.registry.models import Child, ImportKind, ImportRun, QuarantinedRow
+from crecer.registry.models import Child, ImportKind, ImportRun
 from crecer.registry.reading import Table
 from crecer.registry.validation import REASON, REASONS_SEPARATOR
 from crecer.territory.models import District, HealthFacility, PopulatedCenter
@@ -138,17 +138,10 @@ def import_chunk(
     updated = record_altitudes(parts.hb, created)
     report("written", len(table), 0)
     quarantine = pl.concat(rejected).sort("__index__")
-    QuarantinedRow.objects.bulk_create(
-        (
-            QuarantinedRow(
-                run=run,
-                line=table.lines[i],
-                raw=table.raw(i),
-                reasons=text.split(REASONS_SEPARATOR),
-            )
-            for i, text in quarantine.iter_rows()
-        ),
-        batch_size=BATCH,
+    bulk.write_quarantined(
+        run.pk,
+        table,
+        [(index, text.split(REASONS_SEPARATOR)) for index, text in quarantine.iter_rows()],
     )
     state.rows_read += len(table)
     state.quarantined += quarantine.height
