@@ -438,3 +438,27 @@ def test_latin1_file_read_without_quotes(tmp_path):
     assert plain["format"][:2] == ("cp1252", "\t")
     assert plain["columns"]["paternal_surname"] == ["ÑAHUI"]
     assert plain["columns"]["given_names"] == ["José\ufffd"]  # NUL is kept visible
+
+
+def test_a_file_read_in_small_blocks_gives_the_same_table(tmp_path, monkeypatch):
+    """The reader never holds the whole file: blocks of a few bytes (cut after line ends) must
+    give the table of one block — line numbers across blank lines and CRLF, and an encoding
+    decided by the whole file (the only non-UTF-8 byte, Windows-1252's Ñ, is near the end)."""
+    from crecer.registry import reading
+
+    rows = [f"7123456{i};QUISPE;ANA MARIA;050403" for i in range(8)]
+    body = "\r\n".join(rows[:4]) + "\r\n\r\n ; ;\n" + "\n".join(rows[4:]) + "\n7999999;ÑAHUI;X"
+    path = tmp_path / "p.csv"
+    path.write_bytes(("DNI;Apellido paterno;Nombres;Ubigeo\r\n" + body).encode("cp1252"))
+    whole = table_as_lists(read_table(path))
+    monkeypatch.setattr(reading, "BLOCK_BYTES", 7)
+    in_blocks = table_as_lists(read_table(path))
+    with patch("crecer.registry.reading.is_plain", return_value=False):
+        by_csv = table_as_lists(read_table(path))
+    assert in_blocks == whole == by_csv
+    assert whole["format"][:2] == ("cp1252", ";")
+    # Lines 1-5 are the header and 4 rows; 6 is blank, 7 only spaces and delimiters.
+    assert whole["lines"] == [2, 3, 4, 5, 8, 9, 10, 11, 12]
+    assert whole["columns"]["paternal_surname"][-1] == "ÑAHUI"
+    chunks = list(reading.read_chunks(path, rows=4))
+    assert [chunk.lines.to_list() for chunk in chunks] == [[2, 3, 4, 5], [8, 9, 10, 11], [12]]

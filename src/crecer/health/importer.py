@@ -7,7 +7,6 @@ an Hb test's altitude, when a file records it for a test stored with a fallback 
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -39,6 +38,7 @@ from crecer.registry import bulk
 from crecer.registry.models import Child, ImportKind, ImportRun
 from crecer.registry.reading import Table
 from crecer.registry.validation import REASON, REASONS_SEPARATOR
+from crecer.territory.files import file_sha256
 from crecer.territory.models import District, HealthFacility, PopulatedCenter
 
 Progress = Callable[[str, int, int], None]
@@ -93,7 +93,7 @@ def import_events(
         run = ImportRun.objects.create(
             kind=ImportKind.EVENTS,
             file_name=path.name,
-            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            sha256=file_sha256(path),
             user=user if context["user_id"] else None,
             encoding=first.encoding,
             delimiter=first.delimiter,

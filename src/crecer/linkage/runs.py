@@ -9,7 +9,6 @@ the first run. A re-run over unchanged data changes nothing.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from crecer.norms import load_profile
 from crecer.norms.model import Linkage
 from crecer.registry.models import Child
 from crecer.registry.reading import UnreadableFile
+from crecer.territory.files import file_sha256
 from crecer.territory.models import within
 
 Report = Callable[[str], None]
@@ -166,7 +166,7 @@ def link_file(
     say(f"{outside.height} records read, {new.height} new")
     last = LinkRun.objects.filter(kind=source_id).exclude(model=None).first()
     run = LinkRun.objects.create(
-        kind=source_id, file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+        kind=source_id, file_name=path.name, sha256=file_sha256(path),
         user=services.acting_user(user), records=outside.height, new_records=new.height,
     )  # fmt: skip
     if new.height == 0:

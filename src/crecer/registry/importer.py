@@ -5,7 +5,6 @@ reason; the counts add up to the rows read."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +31,7 @@ from crecer.registry.validation import (
     reason_where,
     validate,
 )
+from crecer.territory.files import file_sha256
 from crecer.territory.models import District, PopulatedCenter
 
 Progress = Callable[[str, int, int], None]
@@ -89,7 +89,7 @@ def import_padron(
     with transaction.atomic():
         run = ImportRun.objects.create(
             file_name=path.name,
-            sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+            sha256=file_sha256(path),
             user=user if context["user_id"] else None,
             encoding=first.encoding,
             delimiter=first.delimiter,

@@ -4,12 +4,13 @@ is lost before validation.
 
 A CSV file without any quote character (the usual export) is split into lines and cells by
 Polars; one with quotes (a quoted field may hold the delimiter or a line break) goes through
-Python's ``csv`` module. Both give the same table for the same file."""
+Python's ``csv`` module. Both give the same table for the same file. Either way the file is read
+block by block, never whole: memory is bounded by the chunk, whatever the file's size."""
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -99,8 +100,9 @@ def read_chunks(
         header, body, encoding, delimiter = _open_csv(path)
     names = (column_names or _column_names)(header)
     rows = rows or CHUNK_ROWS
-    if isinstance(body, pl.DataFrame):
-        yield from _plain_tables(header, names, body, rows, encoding, delimiter)
+    if isinstance(body, PlainLines):
+        for lines in _rechunked(body, rows):
+            yield _plain_table(header, names, lines, encoding, delimiter)
         return
     batch: list[tuple[int, list[str]]] = []
     yielded = False
@@ -113,33 +115,55 @@ def read_chunks(
         yield _table(header, names, batch, encoding, delimiter)
 
 
-Body = Iterator[tuple[int, list[str]]] | pl.DataFrame
+class PlainLines(Iterator[pl.DataFrame]):
+    """The body of a file where :func:`is_plain`, as frames of its non-blank lines
+    (``__line__``: the line number in the file; ``text``: the line without its end)."""
+
+    def __init__(self, frames: Iterator[pl.DataFrame]) -> None:
+        self.frames = frames
+
+    def __next__(self) -> pl.DataFrame:
+        return next(self.frames)
+
+
+Body = Iterator[tuple[int, list[str]]] | PlainLines
+BLOCK_BYTES = 16 << 20  # read at a time; cut after a line end
 
 
 def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
-    text, encoding = decode(path.read_bytes())
-    # NUL is corruption, and PostgreSQL cannot store it in text: keep a visible mark instead.
-    text = text.replace("\x00", "\ufffd")
-    delimiter = sniff_delimiter(text)
-    if is_plain(text):
-        header, body = _plain_lines(text, delimiter)
+    encoding, plain = _scan(path)
+    first = next(_text_blocks(path, encoding, BLOCK_BYTES), "")
+    delimiter = sniff_delimiter(first)
+    if plain:
+        first_line = first.split("\n", 1)[0].removesuffix("\r")
+        # csv reads an empty line as no cell
+        header = first_line.split(delimiter) if first_line else []
         if not header:
             raise UnreadableFile(f"{path.name}: empty file, expected a header line")
-        return header, body, encoding, delimiter
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return header, PlainLines(_plain_lines(path, encoding, delimiter)), encoding, delimiter
+    # newline="": the csv module splits records itself (a quoted field may hold a line break).
+    handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
+    reader = csv.reader((_visible(line) for line in handle), delimiter=delimiter)
     header = next(reader, None)
     if not header:
+        handle.close()
         raise UnreadableFile(f"{path.name}: empty file, expected a header line")
 
     def body() -> Iterator[tuple[int, list[str]]]:
-        previous = reader.line_num
-        for cells in reader:
-            line = previous + 1
+        with handle:
             previous = reader.line_num
-            if any(cell.strip() for cell in cells):
-                yield line, cells
+            for cells in reader:
+                line = previous + 1
+                previous = reader.line_num
+                if any(cell.strip() for cell in cells):
+                    yield line, cells
 
     return header, body(), encoding, delimiter
+
+
+def _visible(text: str) -> str:
+    # NUL is corruption, and PostgreSQL cannot store it in text: keep a visible mark instead.
+    return text.replace("\x00", "\ufffd")
 
 
 def is_plain(text: str) -> bool:
@@ -150,30 +174,82 @@ def is_plain(text: str) -> bool:
     return '"' not in text and text.count("\r") == text.count("\r\n")
 
 
-def _plain_lines(text: str, delimiter: str) -> tuple[list[str], pl.DataFrame]:
-    """The header's cells, and the non-blank lines after it (``__line__``: the line number
-    in the file; ``text``: the line without its end) of a file where :func:`is_plain`."""
-    lines = pl.Series("text", [text]).str.split("\n").explode().str.strip_suffix("\r")
-    first = lines[0]
-    header = first.split(delimiter) if first else []  # csv reads an empty line as no cell
-    frame = pl.DataFrame(lines).with_row_index(LINE, offset=1).slice(1)
-    # Blank as in the csv path: no cell with anything but whitespace.
-    cells_text = pl.col("text").str.replace_all(delimiter, "", literal=True)
-    frame = frame.filter(cells_text.str.strip_chars(WHITESPACE) != "")
-    return header, frame.with_columns(pl.col(LINE).cast(pl.Int64))
+def _scan(path: Path) -> tuple[str, bool]:
+    """The file's encoding — UTF-8 (with or without BOM) when the bytes are valid UTF-8, else
+    Windows-1252/Latin-1, which is what Excel on Windows saves as "CSV" — and whether it is
+    plain (:func:`is_plain`), read a block at a time."""
+    with path.open("rb") as handle:
+        bom = handle.read(3) == codecs.BOM_UTF8
+    # With a BOM, undecodable bytes become U+FFFD.
+    candidates = ["utf-8-sig"] if bom else ["utf-8", "cp1252"]
+    for encoding in [*candidates, "latin-1"]:  # Latin-1 decodes any byte
+        try:
+            # Every block decoded, even once one is not plain: a late byte decides the encoding.
+            plain = [is_plain(text) for text in _text_blocks(path, encoding, BLOCK_BYTES)]
+        except UnicodeDecodeError:
+            continue
+        return encoding, all(plain)
+    raise AssertionError("unreachable: Latin-1 decodes every byte")
 
 
-def _plain_tables(
-    header: list[str],
-    names: dict[str, int],
-    body: pl.DataFrame,
-    rows: int,
-    encoding: str,
-    delimiter: str,
-) -> Iterator[Table]:
-    """Tables of at most ``rows`` lines of a file read by :func:`_plain_lines` (at least one)."""
-    for start in range(0, max(body.height, 1), rows):
-        yield _plain_table(header, names, body.slice(start, rows), encoding, delimiter)
+def _text_blocks(path: Path, encoding: str, size: int) -> Iterator[str]:
+    """The file's text in blocks of about ``size`` bytes, each cut after a line feed (so that
+    no line, and no character of an ASCII-compatible encoding, is split between blocks)."""
+    errors = "replace" if encoding == "utf-8-sig" else "strict"
+    decoder = codecs.getincrementaldecoder(encoding)(errors)
+    rest = b""
+    with path.open("rb") as handle:
+        while block := handle.read(size):
+            block = rest + block
+            cut = block.rfind(b"\n") + 1
+            block, rest = block[:cut], block[cut:]
+            if block:
+                yield decoder.decode(block)
+    yield decoder.decode(rest, final=True)
+
+
+def _plain_lines(path: Path, encoding: str, delimiter: str) -> Iterator[pl.DataFrame]:
+    """The non-blank lines after the header of a file where :func:`is_plain`, a block at a
+    time (see :class:`PlainLines`)."""
+    number = 0  # of the file's lines before the block
+    for text in _text_blocks(path, encoding, BLOCK_BYTES):
+        ends = text.count("\n")
+        if not text.endswith("\n"):
+            ends += 1  # the last line, without its end (or "" at the end of the file)
+        lines = (
+            pl.Series("text", [_visible(text)])
+            .str.split("\n")
+            .explode()
+            .head(ends)
+            .str.strip_suffix("\r")
+        )
+        frame = pl.DataFrame(lines).with_row_index(LINE, offset=number + 1)
+        number += ends
+        # Blank as in the csv path: no cell with anything but whitespace.
+        cells_text = pl.col("text").str.replace_all(delimiter, "", literal=True)
+        frame = frame.filter((pl.col(LINE) > 1) & (cells_text.str.strip_chars(WHITESPACE) != ""))
+        yield frame.with_columns(pl.col(LINE).cast(pl.Int64))
+
+
+def _rechunked(frames: Iterator[pl.DataFrame], rows: int) -> Iterator[pl.DataFrame]:
+    """The frames' rows in frames of ``rows`` rows, the last one shorter (at least one)."""
+    pending: list[pl.DataFrame] = []
+    count = 0
+    yielded = False
+    for frame in frames:
+        pending.append(frame)
+        count += frame.height
+        while count >= rows:
+            joined = pl.concat(pending)
+            yield joined.slice(0, rows)
+            yielded = True
+            pending, count = [joined.slice(rows)], count - rows
+    if count or not yielded:
+        yield (
+            pl.concat(pending)
+            if pending
+            else pl.DataFrame(schema={LINE: pl.Int64, "text": pl.String})
+        )
 
 
 def _plain_table(
@@ -207,21 +283,6 @@ class SplitLines(Sequence[list[str]]):
 
     def __getitem__(self, index: int) -> list[str]:  # type: ignore[override]
         return self.lines[index].split(self.delimiter)
-
-
-def decode(data: bytes) -> tuple[str, str]:
-    """UTF-8 (with or without BOM) when the bytes are valid UTF-8, else Windows-1252/Latin-1,
-    which is what Excel on Windows saves as "CSV"."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "cp1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "latin-1"
 
 
 def sniff_delimiter(text: str) -> str:
