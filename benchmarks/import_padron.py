@@ -67,7 +67,9 @@ def step(kind: str, file: str, database_url: str, data_dir: str) -> dict:
                             copy.write_row(row)
                 else:
                     marks = ", ".join("?" * len(header))
-                    cursor.cursor.executemany(f"INSERT INTO bench_raw VALUES ({marks})", reader)
+                    # SQLite's own executemany: Django's peeks with tee, which keeps every row.
+                    sql = f"INSERT INTO bench_raw VALUES ({marks})"
+                    connection.connection.executemany(sql, reader)
             connection.commit() if not connection.get_autocommit() else None
         result = {}
     else:
@@ -152,7 +154,8 @@ def raw_into_tables(work: Path) -> dict:
 
                 source = sqlite3.connect(dump).execute(f"SELECT * FROM {table}")
                 marks = ", ".join("?" * len(source.description))
-                cursor.cursor.executemany(f"INSERT INTO {table} VALUES ({marks})", source)
+                sql = f"INSERT INTO {table} VALUES ({marks})"
+                connection.connection.executemany(sql, source)
             cursor.execute(f"SELECT COUNT(*) FROM {table}")
             rows[table] = cursor.fetchone()[0]
     return {

@@ -230,7 +230,7 @@ def insert(table: str, frame: pl.DataFrame) -> None:
             return
         marks = ", ".join("?" for _ in frame.columns)
         sql = f"INSERT INTO {table} ({_names(frame)}) VALUES ({marks})"
-        cursor.cursor.executemany(sql, _for_sqlite(frame).iter_rows())  # raw sqlite3 cursor
+        _executemany(sql, _for_sqlite(frame).iter_rows())
 
 
 def update(table: str, frame: pl.DataFrame) -> None:
@@ -249,7 +249,13 @@ def update(table: str, frame: pl.DataFrame) -> None:
             return
         assignments = ", ".join(f"{quote(c)} = ?" for c in columns)
         sql = f"UPDATE {table} SET {assignments} WHERE id = ?"
-        cursor.cursor.executemany(sql, _for_sqlite(frame.select(*columns, "id")).iter_rows())
+        _executemany(sql, _for_sqlite(frame.select(*columns, "id")).iter_rows())
+
+
+def _executemany(sql: str, rows: Iterator[tuple]) -> None:
+    """SQLite's own ``executemany`` (``?`` placeholders), streaming ``rows``. Django's cursor
+    peeks at the first row with ``itertools.tee``, which then keeps every row in memory."""
+    connection.connection.executemany(sql, rows)
 
 
 def write_history(
