@@ -131,8 +131,7 @@ BLOCK_BYTES = 16 << 20  # read at a time; cut after a line end
 
 
 def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
-    encoding, plain = _scan(path)
-    first = next(_text_blocks(path, encoding, BLOCK_BYTES), "")
+    encoding, plain, first = _scan(path)
     delimiter = sniff_delimiter(first)
     if plain:
         first_line = first.split("\n", 1)[0].removesuffix("\r")
@@ -174,27 +173,31 @@ def is_plain(text: str) -> bool:
     return '"' not in text and text.count("\r") == text.count("\r\n")
 
 
-def _scan(path: Path) -> tuple[str, bool]:
+def _scan(path: Path) -> tuple[str, bool, str]:
     """The file's encoding — UTF-8 (with or without BOM) when the bytes are valid UTF-8, else
-    Windows-1252/Latin-1, which is what Excel on Windows saves as "CSV" — and whether it is
-    plain (:func:`is_plain`), read a block at a time."""
+    Windows-1252/Latin-1, which is what Excel on Windows saves as "CSV" —, whether it is
+    plain (:func:`is_plain`), and its first block of text (the header is in it), read a block
+    at a time."""
     with path.open("rb") as handle:
         bom = handle.read(3) == codecs.BOM_UTF8
     # With a BOM, undecodable bytes become U+FFFD.
     candidates = ["utf-8-sig"] if bom else ["utf-8", "cp1252"]
     for encoding in [*candidates, "latin-1"]:  # Latin-1 decodes any byte
         try:
+            texts = _text_blocks(path, encoding, BLOCK_BYTES)
+            first = next(texts)  # there is always one, maybe ""
             # Every block decoded, even once one is not plain: a late byte decides the encoding.
-            plain = [is_plain(text) for text in _text_blocks(path, encoding, BLOCK_BYTES)]
+            plain = [is_plain(first), *(is_plain(text) for text in texts)]
         except UnicodeDecodeError:
             continue
-        return encoding, all(plain)
+        return encoding, all(plain), first
     raise AssertionError("unreachable: Latin-1 decodes every byte")
 
 
 def _text_blocks(path: Path, encoding: str, size: int) -> Iterator[str]:
     """The file's text in blocks of about ``size`` bytes, each cut after a line feed (so that
-    no line, and no character of an ASCII-compatible encoding, is split between blocks)."""
+    no line, and no character of an ASCII-compatible encoding, is split between blocks); at
+    least one block, the last maybe ""."""
     errors = "replace" if encoding == "utf-8-sig" else "strict"
     decoder = codecs.getincrementaldecoder(encoding)(errors)
     rest = b""
@@ -232,7 +235,8 @@ def _plain_lines(path: Path, encoding: str, delimiter: str) -> Iterator[pl.DataF
 
 
 def _rechunked(frames: Iterator[pl.DataFrame], rows: int) -> Iterator[pl.DataFrame]:
-    """The frames' rows in frames of ``rows`` rows, the last one shorter (at least one)."""
+    """The frames' rows in frames of ``rows`` rows, the last one shorter (at least one:
+    ``frames`` yields at least one frame, as :func:`_plain_lines` does)."""
     pending: list[pl.DataFrame] = []
     count = 0
     yielded = False
@@ -245,11 +249,7 @@ def _rechunked(frames: Iterator[pl.DataFrame], rows: int) -> Iterator[pl.DataFra
             yielded = True
             pending, count = [joined.slice(rows)], count - rows
     if count or not yielded:
-        yield (
-            pl.concat(pending)
-            if pending
-            else pl.DataFrame(schema={LINE: pl.Int64, "text": pl.String})
-        )
+        yield pl.concat(pending)
 
 
 def _plain_table(
