@@ -77,7 +77,7 @@ def measurement(cols: Mapping[str, np.ndarray], name: str, n: int) -> np.ndarray
 def _codes_from_text(arr: np.ndarray, decode: Callable[[str], int]) -> np.ndarray:
     """Map each distinct text value once (np.unique), then broadcast the codes back."""
     if arr.dtype.kind in "US" and arr.dtype.itemsize in (1, 4):  # one character: a lookup table
-        points = arr.view(np.uint8 if arr.dtype.kind == "S" else np.uint32)
+        points: np.ndarray = arr.view(np.uint8 if arr.dtype.kind == "S" else np.uint32)
         table = np.array([decode(chr(c)) for c in range(128)], dtype=np.int8)
         return np.where(points < 128, table[np.minimum(points, 127)], 0).astype(np.int8)
     text = arr.astype(str) if arr.dtype.kind != "U" else arr

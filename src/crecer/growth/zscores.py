@@ -16,6 +16,7 @@ Section numbers (§) in comments refer to ``shared/domain/who_growth_algorithm.m
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -105,11 +106,20 @@ def zscores(
     return out
 
 
+@dataclass(frozen=True)
 class _Rows:
     """Cleaned whole-array inputs (cheap conversions done once, before chunking)."""
 
-    def __init__(self, **arrays: Any) -> None:
-        self.__dict__.update(arrays)
+    sex: np.ndarray  # 1 male, 2 female, 0 unknown
+    age: np.ndarray  # days
+    months: np.ndarray
+    whole_days: bool  # ages given as whole days (no rounding)
+    weight: np.ndarray
+    length: np.ndarray
+    head: np.ndarray
+    arm: np.ndarray
+    measure: np.ndarray  # 1 lying, 2 standing, 0 unknown
+    oedema: np.ndarray
 
     @classmethod
     def from_columns(cls, cols: Mapping[str, np.ndarray], n: int) -> _Rows:

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from crecer.linkage import model as splink_model
+from crecer.linkage import splink_model
 from crecer.norms.model import Linkage
 
 

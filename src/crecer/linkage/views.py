@@ -38,7 +38,7 @@ SIDE_BY_SIDE = [
 ]
 
 
-# What the model and the rules call things (crecer.linkage.model, pipeline), for people.
+# What the model and the rules call things (crecer.linkage.splink_model, pipeline), for people.
 FIELD_LABELS = {
     "surnames": gettext_lazy("surnames"),
     "given_names": gettext_lazy("given names"),

@@ -8,6 +8,7 @@ from importlib.resources import files
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from crecer.norms.model import Profile
 
@@ -61,7 +62,7 @@ def load_profile(name_or_path: str | Path) -> Profile:
         raise ProfileError(path, [_describe(problem) for problem in error.errors()]) from None
 
 
-def _describe(problem: dict) -> str:
+def _describe(problem: ErrorDetails) -> str:
     key = _dotted(problem["loc"])
     if problem["type"] == "extra_forbidden":
         return f"{key}: unknown key{_suggestion(problem['loc'])}"

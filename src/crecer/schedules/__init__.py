@@ -18,7 +18,7 @@ numpy arrays; a pandas or polars DataFrame also works), and the result's ``colum
 numpy arrays, one value per subject. Pure numpy: no Django, no I/O, no clock.
 """
 
-from crecer.schedules.api import child_status, pregnancy_status
 from crecer.schedules.engine import EventStatus, ScheduleStatus
+from crecer.schedules.status import child_status, pregnancy_status
 
 __all__ = ["EventStatus", "ScheduleStatus", "child_status", "pregnancy_status"]

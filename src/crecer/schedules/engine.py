@@ -56,6 +56,13 @@ class ScheduleStatus:
         return {s.name.lower(): int(counts[s]) for s in EventStatus if s != EventStatus.USED}
 
 
+def as_day(value: date | str | np.datetime64) -> np.datetime64:
+    """``value`` (a date, an ISO text or a datetime64 of any unit) as a ``datetime64[D]``."""
+    if isinstance(value, np.datetime64):
+        return value.astype("datetime64[D]")
+    return np.datetime64(value, "D")
+
+
 def evaluate(
     schedule: Schedule,
     *,
@@ -73,7 +80,7 @@ def evaluate(
     polars categoricals and DuckDB enums hold them).
     """
     plan = build_plan(schedule)
-    day0 = np.datetime64(as_of, "D")
+    day0 = as_day(as_of)
     n = len(origin)
     age = np.where(np.isnat(origin), -1, (day0 - origin).astype(np.int64))
     evaluable = ~np.isnat(origin) & (age >= 0)

@@ -10,7 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from crecer.norms import Profile, ScheduleNorms
-from crecer.schedules.engine import ScheduleStatus, evaluate
+from crecer.schedules.engine import ScheduleStatus, as_day, evaluate
 
 Columns = Mapping[str, Any]
 
@@ -71,7 +71,7 @@ def _run(
     as_of: date | str | np.datetime64,
     code_vocabulary: Sequence[str] | None,
 ) -> ScheduleStatus:
-    day0 = np.datetime64(as_of, "D")
+    day0 = as_day(as_of)
     schedule = norms.in_force(subject_kind, day0.astype(object))  # type: ignore[arg-type]
     code_index, vocabulary = _encode(np.asarray(events["code"]), code_vocabulary)
     return evaluate(
