@@ -111,7 +111,8 @@ def raw_into_tables(work: Path) -> dict:
     """Dump what the first import wrote, empty its tables, then time loading the dump back raw."""
     from django.db import connection, transaction
 
-    from crecer.registry.models import Child, QuarantinedRow
+    from crecer.ingest.models import QuarantinedRow
+    from crecer.registry.models import Child
 
     quarantine = QuarantinedRow._meta.db_table
     tables = [Child._meta.db_table, Child.history.model._meta.db_table, quarantine]

@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crecer.web",
     "simple_history",
+    "crecer.ingest",
     "crecer.territory",
     "crecer.registry",
     "crecer.access",

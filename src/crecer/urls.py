@@ -19,5 +19,5 @@ urlpatterns = [
     path("", include("crecer.linkage.urls")),
     path("", include("crecer.analytics.urls")),
     path("", include("crecer.web.urls")),
-    path("", include("crecer.territory.urls")),
+    path("", include("crecer.web.territory_urls")),
 ]

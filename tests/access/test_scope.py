@@ -18,8 +18,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from crecer.access.models import ApiToken
 from crecer.access.policy import allowed_ubigeos
+from crecer.ingest.models import ImportRun
 from crecer.registry.importer import import_padron
-from crecer.registry.models import Child, ImportRun
+from crecer.registry.models import Child
 from crecer.territory.models import HealthFacility, PopulatedCenter
 from tests.registry.factories import child_row, write_padron
 

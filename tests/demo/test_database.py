@@ -13,9 +13,10 @@ from django.core.management.base import CommandError
 from django.utils import translation
 
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
+from crecer.ingest.models import ImportRun
+from crecer.ingest.reasons import SEPARATOR
 from crecer.registry.importer import import_padron
-from crecer.registry.models import Child, ImportRun
-from crecer.registry.reasons import SEPARATOR
+from crecer.registry.models import Child
 from crecer.territory.models import PopulatedCenter
 
 from .frames import AS_OF

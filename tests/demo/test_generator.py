@@ -11,11 +11,13 @@ from crecer.demo import export, faults
 from crecer.demo.generator import Population
 from crecer.demo.identifiers import CAPACITY, scrambled
 from crecer.growth import zscores
+from crecer.ingest.checks import REASON
+from crecer.ingest.reading import read_table
+from crecer.registry.columns import PADRON_COLUMNS
 from crecer.registry.identifiers import cnv_problem, dni_problem, document_problem
-from crecer.registry.reading import read_table
-from crecer.registry.validation import REASON, Territory, validate
+from crecer.registry.validation import Territory, validate
 
-from .frames import AS_OF, centers, generate
+from .frames import AS_OF, PROFILE, centers, generate
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +72,9 @@ def test_clean_export_passes_the_registry_validation(small, tmp_path):
         ubigeos=frozenset(small.children["ubigeo"].unique()),
         centers=frozenset(centers()["code"]),
     )
-    checked = validate(read_table(path), territory, AS_OF)
+    checked = validate(
+        read_table(path, PADRON_COLUMNS), territory, AS_OF, PROFILE.registry.plausible_at_birth
+    )
     assert checked.height == small.children.height
     assert checked.filter(pl.col(REASON) != "").height == 0
 

@@ -16,10 +16,10 @@ from polars.testing import assert_frame_equal
 from crecer.demo import export, linkage, outside_lists, record_errors
 from crecer.demo.generator import Population
 from crecer.demo.identifiers import CAPACITY
+from crecer.ingest.reasons import SEPARATOR
 from crecer.linkage.sources import SOURCES
 from crecer.registry.importer import import_padron
 from crecer.registry.models import Child
-from crecer.registry.reasons import SEPARATOR
 from crecer.territory.models import PopulatedCenter
 
 from .frames import AS_OF, centers, generate

@@ -11,7 +11,7 @@ import pytest
 from crecer.access.policy import Can, children
 from crecer.health.importer import import_events
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
-from crecer.registry.reasons import code_of
+from crecer.ingest.reasons import code_of
 from crecer.territory.models import District, HealthFacility, PopulatedCenter
 from tests.health.factories import HIS_HEADERS, HOME, his_row, make_child, own_row, write_events
 

@@ -4,8 +4,8 @@ imported (``folded``): both must give the same text, or search would miss import
 import polars as pl
 import pytest
 
+from crecer.ingest.text import folded
 from crecer.registry.identifiers import fold
-from crecer.registry.validation import folded
 
 NAMES = [
     "Huamán Quispe, María",

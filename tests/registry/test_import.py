@@ -10,15 +10,23 @@ from django.core.management import call_command
 from django.utils import translation
 from openpyxl import Workbook
 
+from crecer.ingest.columns import UnreadableFile
+from crecer.ingest.models import ImportRun
+from crecer.ingest.reading import is_plain
+from crecer.ingest.reading import read_table as read_any_table
+from crecer.registry.columns import PADRON_COLUMNS
 from crecer.registry.importer import import_padron
-from crecer.registry.models import Child, ImportRun
-from crecer.registry.reading import UnreadableFile, is_plain, read_table
+from crecer.registry.models import Child
 from crecer.territory.models import PopulatedCenter
 
 from .factories import HEADERS, child_row, write_padron
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 11, 28)
+
+
+def read_table(path):
+    return read_any_table(path, PADRON_COLUMNS)
 
 
 def run_import(path, **kwargs) -> ImportRun:
@@ -245,7 +253,7 @@ def test_chunks_give_the_same_result_as_one_pass(tmp_path, monkeypatch):
         child_row(dni="71234598", cnv="", ubigeo="999999"),  # 7: unknown ubigeo
     ]
     path = write_padron(tmp_path / "padron.csv", rows)
-    monkeypatch.setattr("crecer.registry.reading.CHUNK_ROWS", 2)
+    monkeypatch.setattr("crecer.ingest.reading.CHUNK_ROWS", 2)
     run = run_import(path)
     assert (run.rows_read, run.created, run.updated, run.quarantined) == (6, 2, 1, 3)
     assert reasons_by_line(run) == {
@@ -372,7 +380,7 @@ def table_as_lists(table) -> dict:
 def read_both_ways(path) -> tuple[dict, dict]:
     """The table read by Polars (a file without quotes) and by the csv module."""
     plain = table_as_lists(read_table(path))
-    with patch("crecer.registry.reading.is_plain", return_value=False):
+    with patch("crecer.ingest.reading.is_plain", return_value=False):
         by_csv = table_as_lists(read_table(path))
     return plain, by_csv
 
@@ -444,7 +452,7 @@ def test_a_file_read_in_small_blocks_gives_the_same_table(tmp_path, monkeypatch)
     """The reader never holds the whole file: blocks of a few bytes (cut after line ends) must
     give the table of one block — line numbers across blank lines and CRLF, and an encoding
     decided by the whole file (the only non-UTF-8 byte, Windows-1252's Ñ, is near the end)."""
-    from crecer.registry import reading
+    from crecer.ingest import reading
 
     rows = [f"7123456{i};QUISPE;ANA MARIA;050403" for i in range(8)]
     body = "\r\n".join(rows[:4]) + "\r\n\r\n ; ;\n" + "\n".join(rows[4:]) + "\n7999999;ÑAHUI;X"
@@ -453,12 +461,12 @@ def test_a_file_read_in_small_blocks_gives_the_same_table(tmp_path, monkeypatch)
     whole = table_as_lists(read_table(path))
     monkeypatch.setattr(reading, "BLOCK_BYTES", 7)
     in_blocks = table_as_lists(read_table(path))
-    with patch("crecer.registry.reading.is_plain", return_value=False):
+    with patch("crecer.ingest.reading.is_plain", return_value=False):
         by_csv = table_as_lists(read_table(path))
     assert in_blocks == whole == by_csv
     assert whole["format"][:2] == ("cp1252", ";")
     # Lines 1-5 are the header and 4 rows; 6 is blank, 7 only spaces and delimiters.
     assert whole["lines"] == [2, 3, 4, 5, 8, 9, 10, 11, 12]
     assert whole["columns"]["paternal_surname"][-1] == "ÑAHUI"
-    chunks = list(reading.read_chunks(path, rows=4))
+    chunks = list(reading.read_chunks(path, PADRON_COLUMNS, rows=4))
     assert [chunk.lines.to_list() for chunk in chunks] == [[2, 3, 4, 5], [8, 9, 10, 11], [12]]

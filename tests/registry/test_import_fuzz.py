@@ -6,8 +6,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from crecer.ingest.columns import UnreadableFile
 from crecer.registry.importer import import_padron
-from crecer.registry.reading import UnreadableFile
 
 from .factories import HEADERS
 from .test_import import read_both_ways

@@ -17,7 +17,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from crecer.access.models import Assignment, Role, ScopeLevel
-from crecer.registry.models import Child, ImportKind, ImportRun
+from crecer.registry.models import Child
 from crecer.territory.models import District, within
 
 
@@ -195,16 +195,3 @@ def allowed_ubigeos(user: Any) -> frozenset[str] | None:
     for prefix in prefixes:
         query |= Q(ubigeo__startswith=prefix)
     return frozenset(District.objects.filter(query).values_list("ubigeo", flat=True))
-
-
-# The right that lets a user import (and read the reports of) each kind of file.
-IMPORT_RIGHT = {ImportKind.PADRON: Can.IMPORT, ImportKind.EVENTS: Can.RECORD_SERVICES}
-
-
-def import_runs(user: Any, kind: str = ImportKind.PADRON) -> QuerySet[ImportRun]:
-    """Imports of ``kind`` a user may read: their own; every one for national importers."""
-    access = access_of(user)
-    if IMPORT_RIGHT[kind] not in access.rights:
-        return ImportRun.objects.none()
-    runs = ImportRun.objects.filter(kind=kind)
-    return runs if access.scope.national else runs.filter(user=user)

@@ -15,8 +15,8 @@ from crecer.analytics import extract
 from crecer.analytics.indicators import levels_within, values_by_territory
 from crecer.analytics.models import STATUS_COLUMNS, ChildStatus, IndicatorValue, Refresh
 from crecer.analytics.status import compute_status, district_chunks
+from crecer.ingest import bulk
 from crecer.norms import Profile
-from crecer.registry import bulk
 
 Progress = Callable[[str, float], None]  # stage name, seconds it took
 

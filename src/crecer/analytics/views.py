@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from django import forms
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.paginator import Paginator
@@ -25,7 +24,7 @@ from crecer.analytics.dashboard import latest_refresh
 from crecer.analytics.indicators import LEVELS
 from crecer.analytics.lists import children_behind
 from crecer.analytics.models import ChildStatus, Refresh
-from crecer.web.context_processors import active_profile
+from crecer.profile import current_profile
 
 PAGE_SIZE = 100
 T = TypeVar("T")
@@ -55,7 +54,7 @@ def children(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise Http404
     cell = form.cleaned_data
-    catalogue = active_profile(settings.CRECER_PROFILE).analytics
+    catalogue = current_profile().analytics
     try:
         indicator = catalogue.indicator(cell["indicator"]) if catalogue else None
     except KeyError:
@@ -89,7 +88,7 @@ OPEN_DATA_TYPES = {
 
 def open_data(request: HttpRequest) -> HttpResponse:
     """The public page: what is published, the columns, the links."""
-    profile = active_profile(settings.CRECER_PROFILE)
+    profile = current_profile()
     return render(
         request,
         "analytics/open_data.html",
@@ -104,7 +103,7 @@ def open_data(request: HttpRequest) -> HttpResponse:
 
 def open_data_indicators(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
-        {"indicators": opendata.catalogue(active_profile(settings.CRECER_PROFILE))},
+        {"indicators": opendata.catalogue(current_profile())},
         json_dumps_params={"ensure_ascii": False},
     )
 
@@ -113,9 +112,7 @@ def open_data_values(request: HttpRequest, kind: str) -> HttpResponse:
     level = request.GET.get("level") or None
     if kind not in OPEN_DATA_TYPES or (level and level not in opendata.PUBLIC_LEVELS):
         raise Http404
-    frame = opendata.values(
-        active_profile(settings.CRECER_PROFILE), level, request.GET.get("indicator") or None
-    )
+    frame = opendata.values(current_profile(), level, request.GET.get("indicator") or None)
     response = HttpResponse(opendata.as_bytes(frame, kind), content_type=OPEN_DATA_TYPES[kind])
     response["Content-Disposition"] = f'attachment; filename="crecer-indicators.{kind}"'
     return response
@@ -213,7 +210,7 @@ def worklist(request: HttpRequest) -> HttpResponse:
     context = {"form": form, "selection": selection, "refresh": refresh}
     if refresh is None:
         return render(request, "analytics/worklist.html", context)
-    profile = active_profile(settings.CRECER_PROFILE)
+    profile = current_profile()
     ranked = _cached(
         ("ranked", request.user, refresh, selection),
         lambda: worklist_rows.ranked(statuses, refresh, profile.anemia, selection.kinds),
@@ -264,7 +261,7 @@ def worklist_export(request: HttpRequest, kind: str) -> HttpResponse:
     refresh, statuses = _worklist_rows_or_404(request, selection, Can.EXPORT)
     if refresh is None:
         raise Http404
-    profile = active_profile(settings.CRECER_PROFILE)
+    profile = current_profile()
     ranked = _cached(
         ("ranked", request.user, refresh, selection),
         lambda: worklist_rows.ranked(statuses, refresh, profile.anemia, selection.kinds),

@@ -2,7 +2,7 @@
 bulk path (``crecer.registry.bulk``: COPY on PostgreSQL, executemany on SQLite, with one history
 row per child), and their services, growth checks and Hb tests into the health tables.
 
-Each generation is recorded as an :class:`~crecer.registry.models.ImportRun` named after its
+Each generation is recorded as an :class:`~crecer.ingest.models.ImportRun` named after its
 scope and seed: it marks the population as present (``crecer demo`` reuses it) and the health
 events point at it as their origin.
 """
@@ -18,9 +18,11 @@ from django.utils import timezone
 
 from crecer.demo.generator import Population
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
+from crecer.ingest import bulk as table_writer
+from crecer.ingest.models import ImportRun
 from crecer.registry import bulk
 from crecer.registry.importer import search_names
-from crecer.registry.models import Child, ImportRun
+from crecer.registry.models import Child
 from crecer.territory.models import within
 
 WHY = "synthetic population (crecer generate)"
@@ -56,7 +58,7 @@ def write(population: Population, run: ImportRun, now: datetime | None = None) -
     record = _child_record(children, now).with_columns(ids)
     columns = [f.attname for f in bulk.tracked_fields()]
     with bulk.indexes_suspended().around_insert(record.height):
-        bulk.insert(Child._meta.db_table, record.select("id", *columns))
+        table_writer.insert(Child._meta.db_table, record.select("id", *columns))
     bulk.write_history(record.select("id", *columns), "+", now, None, WHY)
     id_of = pl.DataFrame({"child": children["child"], "child_id": ids})
     written = {"children": children.height}
@@ -83,7 +85,7 @@ def write(population: Population, run: ImportRun, now: datetime | None = None) -
             pl.lit(None, dtype=pl.Int64).alias("recorded_by_id"),
             pl.lit(now, dtype=pl.Datetime("us", "UTC")).alias("created_at"),
         )
-        bulk.insert(model._meta.db_table, rows)
+        table_writer.insert(model._meta.db_table, rows)
         written[model._meta.model_name] = rows.height
     run.rows_read += children.height
     run.created += children.height

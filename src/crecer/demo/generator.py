@@ -103,7 +103,12 @@ def generate_department(
     arrays = services.Children.of(children, schedules.lbw_below_g, schedules.premature_below_weeks)
     engaged = services.engagement(rng, arrays)
     events = services.service_events(
-        arrays, schedules.in_force("child", as_of), rng=rng, as_of=as_of, engaged=engaged
+        arrays,
+        schedules.in_force("child", as_of),
+        rng=rng,
+        as_of=as_of,
+        engaged=engaged,
+        hb_test_code=profile.services.hb_test.recorded_as,
     )
     # Children of a chunk have consecutive running numbers: an event's row in ``children``
     # is its number minus the first (a gather, cheaper than a join over millions of rows).

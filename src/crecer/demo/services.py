@@ -31,7 +31,7 @@ KEEP = {"cred": 0.975, "iron": 0.82, "hb": 0.8}
 DEFAULT_KEEP = 0.94
 SKIPPED = {"dni", "sis"}  # not services: they come from the registry's dates
 # Hb tests after 12 months (NTS 213's later calendar is unconfirmed; a Crecer assumption):
-# (age in days, share of children tested), code 85018.
+# (age in days, share of children tested), recorded as the profile's services.hb_test.recorded_as.
 LATER_HB = ((545, 0.3), (730, 0.3), (910, 0.2), (1095, 0.2))
 
 
@@ -72,9 +72,11 @@ def service_events(
     rng: np.random.Generator,
     as_of: date,
     engaged: np.ndarray,
+    hb_test_code: str,
 ) -> pl.DataFrame:
     """One row per service, sorted by child, date (and code index): ``child``, ``date``, ``code``,
     ``lab`` (dose label; the Hb value is added by the measurements), ``requirement``.
+    ``hb_test_code``: the code of the later Hb tests (``services.hb_test.recorded_as``).
 
     Doses are collected as integer arrays (index of the child, age in days, and codes into
     ``_Labels``) and turned into text once, in Polars: building millions of Python strings
@@ -90,7 +92,7 @@ def service_events(
         elif requirement.population == "lbw_or_premature":
             eligible = children.small
         parts += _doses(requirement, children, eligible, rng, engaged, labels)
-    parts += _later_hb(children, rng, engaged, labels)
+    parts += _later_hb(children, rng, engaged, labels, hb_test_code)
     who, day, code, lab, requirement = (
         np.concatenate(column) for column in zip(*parts, strict=True)
     )
@@ -182,10 +184,14 @@ def _doses(
 
 
 def _later_hb(
-    children: Children, rng: np.random.Generator, engaged: np.ndarray, labels: _Labels
+    children: Children,
+    rng: np.random.Generator,
+    engaged: np.ndarray,
+    labels: _Labels,
+    hb_test_code: str,
 ) -> list[tuple[np.ndarray, ...]]:
     n = len(children.child)
-    code = labels.index("code", "85018")
+    code = labels.index("code", hb_test_code)
     requirement = labels.index("requirement", "hb")
     out = []
     for age, share in LATER_HB:

@@ -7,5 +7,10 @@ class HealthConfig(AppConfig):
     verbose_name = _("Health services")
 
     def ready(self) -> None:
-        # The import reasons must be known wherever a quarantined row is described.
-        from crecer.health import reasons  # noqa: F401
+        from crecer.health import imports
+        from crecer.health.reasons import EVENT_MESSAGES
+        from crecer.ingest import kinds, reasons
+
+        # Wherever a quarantined row is described, the event import's reasons must be known.
+        reasons.register(EVENT_MESSAGES)
+        kinds.register(imports.EVENTS)

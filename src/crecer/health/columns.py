@@ -4,7 +4,7 @@ the padrón's (:mod:`crecer.registry.columns`)."""
 
 from __future__ import annotations
 
-from crecer.registry.identifiers import fold
+from crecer.ingest.columns import Columns
 
 # Crecer's column name -> other headers seen in HIS-MINSA extracts and in the demo's files.
 ALIASES: dict[str, list[str]] = {
@@ -38,12 +38,9 @@ ALIASES: dict[str, list[str]] = {
 }
 IDENTIFIERS = ["dni", "cui", "cnv", "padron_code"]
 
-_BY_FOLDED: dict[str, str] = {}
-for _name, _aliases in ALIASES.items():
-    for _header in (_name, _name.replace("_", " "), *_aliases):
-        _BY_FOLDED.setdefault(fold(_header), _name)
-
-
-def column_for(header: str) -> str | None:
-    """Crecer's event column name for a file header, or None when the header is not known."""
-    return _BY_FOLDED.get(fold(header))
+EVENT_COLUMNS = Columns(
+    ALIASES,
+    expected="HIS-MINSA headers (Fecha_Atencion, Numero_Documento_Paciente, Codigo_Item…) or "
+    "Crecer's (date, dni, code…)",
+    required={"date": "attention date"},
+)

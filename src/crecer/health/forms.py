@@ -5,13 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.health.validation import Limits, known_codes
-from crecer.norms import load_profile
+from crecer.profile import current_profile
 from crecer.registry.models import Child
 
 LIMITS = Limits()
@@ -112,7 +111,7 @@ class ServiceForm(EventForm):
 
     def clean_code(self) -> str:
         code = self.cleaned_data["code"].strip().upper()
-        if code not in known_codes(load_profile(settings.CRECER_PROFILE)):
+        if code not in known_codes(current_profile()):
             raise forms.ValidationError(_("Unknown HIS code %(code)s."), params={"code": code})
         return code
 
@@ -123,14 +122,3 @@ TITLES = {
     "hb": _("Record a hemoglobin test"),
     "service": _("Record a service (vaccine, iron, CRED…)"),
 }
-
-
-class EventImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Service file (CSV or XLSX)"),
-        help_text=_(
-            "HIS-MINSA rows (Fecha_Atencion, Tipo_Doc_Paciente, Numero_Documento_Paciente, "
-            "Codigo_Item, Valor_Lab, Codigo_Unico, Peso, Talla, Hemoglobina…) or Crecer's "
-            "columns (dni, date, code, lab, facility, weight_kg, length_cm, hb…)."
-        ),
-    )

@@ -7,21 +7,15 @@ an Hb test's altitude, when a file records it for a test stored with a fallback 
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
-from crecer.health import reasons as _reasons  # noqa: F401  (registers the event reasons)
-from crecer.health.columns import IDENTIFIERS
+from crecer.health.columns import EVENT_COLUMNS, IDENTIFIERS
 from crecer.health.matching import (
     CHILD_SCHEMA,
     EMPTY_SEEN,
@@ -31,33 +25,80 @@ from crecer.health.matching import (
 )
 from crecer.health.models import AltitudeSource, GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.health.parts import Parts, owners, parts_of, stored_conflicts
-from crecer.health.reading import read_event_chunks
 from crecer.health.validation import Limits, known_codes, validate_events
-from crecer.norms import load_profile
-from crecer.registry import bulk
-from crecer.registry.models import Child, ImportKind, ImportRun
-from crecer.registry.reading import Table
-from crecer.registry.validation import REASON, REASONS_SEPARATOR
-from crecer.territory.files import file_sha256
+from crecer.ingest import bulk
+from crecer.ingest.checks import INDEX, REASON, REASONS_SEPARATOR
+from crecer.ingest.models import ImportRun
+from crecer.ingest.reading import Table
+from crecer.ingest.runs import FileImport, Outcome, Progress, run_import
+from crecer.norms import HbTestCodes, Profile
+from crecer.profile import current_profile
+from crecer.registry.models import Child
 from crecer.territory.models import District, HealthFacility, PopulatedCenter
 
-Progress = Callable[[str, int, int], None]
 BATCH = 1000
 
 
-@dataclass
-class EventImportState:
-    """What the import carries from one chunk of the file to the next."""
+class EventImport(FileImport):
+    """A service-event file: each row is matched with its child, split into the events it
+    records (service, growth check, Hb test), compared with what is stored and written; a row
+    for a child outside ``scope`` (the children the importing user may record services for;
+    None: all), or disagreeing with a stored event or another row, is quarantined."""
 
-    codes: frozenset[str]
-    limits: Limits
-    scope: QuerySet[Child] | None = None  # children the user may record for (None: all)
-    seen: pl.DataFrame = field(default_factory=lambda: EMPTY_SEEN)
-    rows_read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
+    kind = "events"
+    columns = EVENT_COLUMNS
+
+    def __init__(
+        self,
+        *,
+        scope: QuerySet[Child] | None = None,
+        profile: Profile | None = None,
+        **options: Any,
+    ) -> None:
+        super().__init__(**options)
+        profile = profile or current_profile()
+        low, high = profile.territory.bounds.altitude_m
+        self.codes = known_codes(profile)
+        self.limits = Limits(altitude_m=(low, high))
+        self.hb_test: HbTestCodes = profile.services.hb_test
+        self.scope = scope
+        self.seen = EMPTY_SEEN
+
+    def validate(self, table: Table) -> pl.DataFrame:
+        return validate_events(
+            table, self.codes, self.today, self.limits, hb_codes=self.hb_test.codes
+        )
+
+    def write(self, rows: pl.DataFrame, run: ImportRun) -> Outcome:
+        received = rows.height
+        rejected = []
+        rows = with_children(rows, children_frame(rows))
+        rows = child_reasons(rows, in_scope(rows, self.scope))
+        rows, self.seen = mark_duplicates(rows, self.seen)
+        rejected.append(rows.filter(pl.col(REASON) != "").select(INDEX, REASON))
+        rows = rows.filter(pl.col(REASON) == "")
+        parts = parts_of(rows, self.hb_test)
+        conflicts, parts = stored_conflicts(parts, stored_events(rows))
+        parts = parts.without(conflicts[INDEX])
+        in_file, parts = settle_owners(parts)
+        conflicts = pl.concat([conflicts, in_file]).group_by(INDEX).agg(pl.col("__reason__"))
+        rejected.append(
+            conflicts.select(INDEX, pl.col("__reason__").list.join(REASONS_SEPARATOR)).rename(
+                {"__reason__": REASON}
+            )
+        )
+        self.report("compared", received, 0)
+        context = {"now": self.now, "user_id": self.user_id}
+        created = write(parts, run, context)
+        updated = record_altitudes(parts.hb, created)
+        self.report("written", received, 0)
+        refused = pl.concat(rejected)
+        return Outcome(
+            created=len(created),
+            updated=updated,
+            unchanged=received - refused.height - len(created) - updated,
+            rejected=refused,
+        )
 
 
 def import_events(
@@ -67,87 +108,17 @@ def import_events(
     today: date | None = None,
     progress: Progress | None = None,
     scope: QuerySet[Child] | None = None,
-    profile_name: str | None = None,
+    profile: Profile | None = None,
 ) -> ImportRun:
     """Import a service-event CSV/XLSX file; return the run with its counts and quarantine.
 
     ``scope`` is the children the importing user may record services for
     (``policy.children(user, Can.RECORD_SERVICES)``); rows of other children are quarantined.
-    Chunks of ``CHUNK_ROWS`` rows, one transaction: a failure stores nothing. Raises
-    :class:`~crecer.registry.reading.UnreadableFile` when the file cannot be read.
+    Chunks, one transaction (:mod:`crecer.ingest.runs`): a failure stores nothing. Raises
+    :class:`~crecer.ingest.columns.UnreadableFile` when the file cannot be read.
     """
-    report = progress or (lambda stage, done, total: None)
-    chunks = read_event_chunks(path)
-    first = next(chunks)
-    profile = load_profile(profile_name or settings.CRECER_PROFILE)
-    low, high = profile.territory.bounds.altitude_m
-    state = EventImportState(
-        codes=known_codes(profile), limits=Limits(altitude_m=(low, high)), scope=scope
-    )
-    context = {
-        "today": today or timezone.localdate(),
-        "now": timezone.now(),
-        "user_id": getattr(user, "pk", None),
-    }
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            kind=ImportKind.EVENTS,
-            file_name=path.name,
-            sha256=file_sha256(path),
-            user=user if context["user_id"] else None,
-            encoding=first.encoding,
-            delimiter=first.delimiter,
-        )
-        for table in chain([first], chunks):
-            import_chunk(table, run, state, context, report)
-            report("rows", state.rows_read, 0)
-        run.rows_read = state.rows_read
-        run.created = state.created
-        run.updated = state.updated
-        run.unchanged = state.unchanged
-        run.quarantined = state.quarantined
-        run.save()
-    assert run.adds_up, "every row read must be stored or quarantined"
-    return run
-
-
-def import_chunk(
-    table: Table, run: ImportRun, state: EventImportState, context: dict, report: Progress
-) -> None:
-    report("read", len(table), 0)
-    frame = validate_events(table, state.codes, context["today"], state.limits)
-    rejected = [frame.filter(pl.col(REASON) != "").select("__index__", REASON)]
-    rows = frame.filter(pl.col(REASON) == "")
-    rows = with_children(rows, children_frame(rows))
-    rows = child_reasons(rows, in_scope(rows, state.scope))
-    rows, state.seen = mark_duplicates(rows, state.seen)
-    rejected.append(rows.filter(pl.col(REASON) != "").select("__index__", REASON))
-    rows = rows.filter(pl.col(REASON) == "")
-    parts = parts_of(rows)
-    conflicts, parts = stored_conflicts(parts, stored_events(rows))
-    parts = parts.without(conflicts["__index__"])
-    in_file, parts = settle_owners(parts)
-    conflicts = pl.concat([conflicts, in_file]).group_by("__index__").agg(pl.col("__reason__"))
-    rejected.append(
-        conflicts.select("__index__", pl.col("__reason__").list.join(REASONS_SEPARATOR)).rename(
-            {"__reason__": REASON}
-        )
-    )
-    report("compared", len(table), 0)
-    created = write(parts, run, context)
-    updated = record_altitudes(parts.hb, created)
-    report("written", len(table), 0)
-    quarantine = pl.concat(rejected).sort("__index__")
-    bulk.write_quarantined(
-        run.pk,
-        table,
-        [(index, text.split(REASONS_SEPARATOR)) for index, text in quarantine.iter_rows()],
-    )
-    state.rows_read += len(table)
-    state.quarantined += quarantine.height
-    state.created += len(created)
-    state.updated += updated
-    state.unchanged += len(table) - quarantine.height - len(created) - updated
+    importer = EventImport(user=user, today=today, progress=progress, scope=scope, profile=profile)
+    return run_import(importer, path)
 
 
 def settle_owners(parts: Parts) -> tuple[pl.DataFrame, Parts]:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from crecer.health.columns import IDENTIFIERS
-from crecer.registry.validation import REASON, REASONS_SEPARATOR, reason_where
+from crecer.ingest.checks import add_reasons, reason_where
 
 CHILD_SCHEMA = {
     "id": pl.Int64,
@@ -91,14 +91,6 @@ def child_reasons(frame: pl.DataFrame, in_scope: set[int] | None) -> pl.DataFram
         reason_where(before, "event_before_birth", pl.col("date"), pl.col("__birth__")),
     ]
     return add_reasons(frame, checks)
-
-
-def add_reasons(frame: pl.DataFrame, checks: list[pl.Expr]) -> pl.DataFrame:
-    """Append the non-null ``checks`` to each row's ``__reasons__``."""
-    joined = pl.concat_str(
-        [pl.col(REASON).replace("", None), *checks], separator=REASONS_SEPARATOR, ignore_nulls=True
-    )
-    return frame.with_columns(joined.fill_null("").alias(REASON))
 
 
 ROW_KEY = ["__child__", "date", "code", "lab", "weight_kg", "length_cm", "head_cm", "hb"]

@@ -7,7 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from crecer.registry.models import Child, ImportRun
+from crecer.ingest.models import ImportRun
+from crecer.registry.models import Child
 
 
 class Measure(models.TextChoices):

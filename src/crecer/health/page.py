@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from django.conf import settings
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
@@ -21,8 +20,8 @@ from crecer.health.models import (
     Measure,
     ServiceRecord,
 )
+from crecer.profile import current_profile
 from crecer.registry.models import Child
-from crecer.web.context_processors import active_profile
 
 CATEGORY_LABELS = {
     "normal": gettext_lazy("normal"),
@@ -72,7 +71,7 @@ GROUP_LABELS = {
 def child_summary(child: Child, as_of: date) -> dict[str, Any]:
     """Context for ``health/_child_summary.html``: growth rows and charts, Hb rows, schedule
     groups, as of ``as_of``."""
-    profile = active_profile(settings.CRECER_PROFILE)
+    profile = current_profile()
     facts = facts_of(child)
     growth = summary.growth_rows(facts, _measurements(child))
     tests = _hb_tests(child)

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from crecer.health.validation import HB_CODES, HB_TEST_CODE
-from crecer.registry.validation import reason_where
+from crecer.ingest.checks import reason_where
+from crecer.norms import HbTestCodes
 
 KEYS = {
     "service": ["__child__", "date", "code"],
@@ -43,18 +43,19 @@ class Parts:
         return Parts(*(frame.filter(keep) for _kind, frame in self.items()))
 
 
-def parts_of(rows: pl.DataFrame) -> Parts:
+def parts_of(rows: pl.DataFrame, hb_test: HbTestCodes) -> Parts:
     """The events of valid rows. An Hb value on a row whose code is not an Hb test also records
-    the test's service (85018), as HIS does; the value itself lives in the Hb test."""
+    the test's service (``hb_test.recorded_as``, 85018 in Peru), as HIS does; the value itself
+    lives in the Hb test."""
     explicit = rows.filter(pl.col("code").is_not_null()).select(
         *COMMON, "code", pl.col("lab").replace("", None), pl.lit(True).alias("__explicit__")
     )
     derived = rows.filter(
         pl.col("hb").is_not_null()
-        & (pl.col("code").is_null() | ~pl.col("code").is_in(list(HB_CODES)))
+        & (pl.col("code").is_null() | ~pl.col("code").is_in(hb_test.codes))
     ).select(
         *COMMON,
-        pl.lit(HB_TEST_CODE).alias("code"),
+        pl.lit(hb_test.recorded_as).alias("code"),
         pl.lit(None, dtype=pl.String).alias("lab"),
         pl.lit(False).alias("__explicit__"),
     )

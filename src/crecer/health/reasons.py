@@ -1,16 +1,14 @@
 """Why a service-event row was quarantined: the event import's own reason codes.
 
-They are added to :data:`crecer.registry.reasons.MESSAGES`, so that one scheme (code plus
-values, text in the reader's language when shown) serves both imports, and the import report,
-its CSV and ``QuarantinedRow.described_reasons`` read them unchanged. No registry code is
-redefined: the registry's messages stay as they are.
+Registered with :mod:`crecer.ingest.reasons` when the app is ready, so that one scheme (code
+plus values, text in the reader's language when shown) serves every import, and the import
+report, its CSV and ``QuarantinedRow.described_reasons`` read them unchanged. The codes start
+with ``event_``: registering one the registry already has would fail.
 """
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy
-
-from crecer.registry.reasons import MESSAGES
 
 EVENT_MESSAGES = {
     "event_no_child_id": gettext_lazy(
@@ -40,7 +38,3 @@ EVENT_MESSAGES = {
         "already recorded for this child and date with another {0} ({1}, the file says {2})"
     ),
 }
-
-_clash = set(EVENT_MESSAGES) & set(MESSAGES)
-assert not _clash, f"event reason codes must not redefine the registry's: {_clash}"
-MESSAGES.update(EVENT_MESSAGES)

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from crecer.health.models import AltitudeSource, GrowthCheck, HemoglobinTest, ServiceRecord
-from crecer.health.validation import HB_TEST_CODE
+from crecer.profile import current_profile
 from crecer.registry.models import Child
 from crecer.territory.models import HealthFacility
 
@@ -31,7 +31,8 @@ def altitude_for(child: Child, facility: str, given: float | None) -> tuple[floa
 @transaction.atomic
 def record_event(event: ServiceRecord | GrowthCheck | HemoglobinTest, user: Any) -> None:
     """Save an event entered by ``user`` (who and when are kept on it). An Hb test also records
-    its HIS service (85018) unless that day already has one."""
+    its HIS service (the profile's ``services.hb_test.recorded_as``, 85018 in Peru) unless that
+    day already has one."""
     event.recorded_by = user
     if isinstance(event, HemoglobinTest):
         event.altitude_m, event.altitude_source = altitude_for(
@@ -40,7 +41,7 @@ def record_event(event: ServiceRecord | GrowthCheck | HemoglobinTest, user: Any)
         ServiceRecord.objects.get_or_create(
             child=event.child,
             date=event.date,
-            code=HB_TEST_CODE,
+            code=current_profile().services.hb_test.recorded_as,
             defaults={"facility": event.facility, "recorded_by": user},
         )
     event.save()

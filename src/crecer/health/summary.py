@@ -26,7 +26,6 @@ from crecer.norms import AnemiaNorms, Profile, Requirement
 from crecer.schedules import child_status
 from crecer.schedules.plan import NEVER, POPULATIONS, Plan, RequirementPlan, build_plan
 
-HB_TEST_CODE = "85018"  # an Hb value recorded without its HIS row still counts as the test
 # Growth indices shown, as crecer.growth names them; wflh is weight-for-length/height.
 INDICES = ("lhfa", "wfa", "wflh")
 _LENGTH_TABLE_DAYS = 731  # WHO: length (wfl) below day 731, height (wfh) from it
@@ -288,12 +287,13 @@ def schedule_rows(
     """Each requirement of the child schedule in force on ``as_of``, in profile order, with the
     engine's counts (required, done, complete, overdue, next due) and each dose's due date,
     done date and state. ``services``: (date, HIS code) pairs; ``hb_dates``: dates of Hb tests,
-    which count as the test (85018) even without their HIS row, as in the indicators.
+    which count as the test (the profile's ``services.hb_test.recorded_as``, 85018 in Peru) even
+    without their HIS row, as in the indicators.
     """
     norms = profile.schedules
     if norms is None or as_of < child.birth_date:
         return []
-    events = _schedule_events(child, services, hb_dates)
+    events = _schedule_events(child, services, hb_dates, profile.services.hb_test.recorded_as)
     lbw_or_premature = _lbw_or_premature(child, norms.lbw_below_g, norms.premature_below_weeks)
     status = child_status(
         profile,
@@ -336,11 +336,14 @@ def schedule_rows(
 
 
 def _schedule_events(
-    child: ChildFacts, services: Sequence[tuple[date, str]], hb_dates: Sequence[date]
+    child: ChildFacts,
+    services: Sequence[tuple[date, str]],
+    hb_dates: Sequence[date],
+    hb_test_code: str,
 ) -> list[tuple[date, str]]:
     identity = [(child.dni_issue_date, "DNI"), (child.sis_affiliation_date, "SIS")]
     found = [(d, c) for d, c in identity if d is not None]
-    return found + [(d, HB_TEST_CODE) for d in hb_dates] + [(d, c) for d, c in services]
+    return found + [(d, hb_test_code) for d in hb_dates] + [(d, c) for d, c in services]
 
 
 def _lbw_or_premature(child: ChildFacts, lbw_below_g: float, premature_below: float) -> bool:

@@ -5,25 +5,25 @@ no database, no clock (``today`` is a parameter). Checks that need the registry 
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
 import polars as pl
 
 from crecer.health.columns import IDENTIFIERS
-from crecer.registry.identifiers import CNV_DIGITS
-from crecer.registry.reading import Table
-from crecer.registry.validation import (
-    BOOLEAN_WORDS,
-    REASON,
-    REASONS_SEPARATOR,
-    parse_dates,
+from crecer.ingest.checks import (
+    ensure_columns,
+    joined_reasons,
     reason_where,
+    rows_of,
+    with_checks,
 )
+from crecer.ingest.reading import Table
+from crecer.norms import Profile
+from crecer.registry.identifiers import CNV_DIGITS
+from crecer.registry.validation import BOOLEAN_WORDS, parse_dates
 
-CRED_CODES = ("99381", "Z001")
-HB_CODES = ("85018", "85018.01", "85031")
-HB_TEST_CODE = "85018"  # the service an Hb value without its own code is recorded as
 # The profile's schedules also count "DNI" and "SIS", which the refresh takes from the registry:
 # they are not attentions a service file may bring.
 REGISTRY_PSEUDO_CODES = frozenset({"DNI", "SIS"})
@@ -62,9 +62,10 @@ class Limits:
         return getattr(self, name)
 
 
-def known_codes(profile) -> frozenset[str]:
-    """Every code counted by the profile's child and pregnancy schedules, plus CRED and Hb."""
-    found: set[str] = set(CRED_CODES) | set(HB_CODES)
+def known_codes(profile: Profile) -> frozenset[str]:
+    """Every code counted by the profile's child and pregnancy schedules, plus its CRED and Hb
+    test codes (``[services]``)."""
+    found: set[str] = set(profile.services.cred.codes) | set(profile.services.hb_test.codes)
     norms = profile.schedules
     for schedule in [*(norms.child if norms else []), *(norms.pregnancy if norms else [])]:
         for requirement in schedule.requirements:
@@ -73,42 +74,26 @@ def known_codes(profile) -> frozenset[str]:
 
 
 def validate_events(
-    table: Table, codes: frozenset[str], today: date, limits: Limits = Limits()
+    table: Table,
+    codes: frozenset[str],
+    today: date,
+    limits: Limits = Limits(),
+    *,
+    hb_codes: Collection[str],
 ) -> pl.DataFrame:
     """The rows with cleaned columns (identifiers, ``date`` as Date, ``code``, ``lab``,
     ``facility``, numbers as floats, ``measure``, ``oedema``), ``__line__``, ``__index__`` and
-    ``__reasons__`` (encoded reasons joined by ``REASONS_SEPARATOR``; "" when valid)."""
-    frame = pl.DataFrame(
-        {name: pl.Series(values, dtype=pl.String) for name, values in table.columns.items()}
-        | {
-            "__line__": pl.Series(table.lines, dtype=pl.Int64),
-            "__reason_0": pl.Series(table.problems, dtype=pl.String),
-        }
-    ).with_row_index("__index__")
-    frame = frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
-    frame = _ensure(frame, *IDENTIFIERS, "document_type", "document_number", "code", "lab")
-    frame = _ensure(frame, "facility", "measure", "oedema", "date", *NUMBER_COLUMNS)
+    ``__reasons__`` (encoded reasons joined by ``REASONS_SEPARATOR``; "" when valid).
+    ``hb_codes``: the profile's Hb test codes (``services.hb_test.codes``), whose LAB holds the
+    Hb value."""
+    frame = rows_of(table)
+    frame = ensure_columns(frame, *IDENTIFIERS, "document_type", "document_number", "code", "lab")
+    frame = ensure_columns(frame, "facility", "measure", "oedema", "date", *NUMBER_COLUMNS)
     frame = _identifiers(frame)
     frame = _date(frame, today)
     frame = _numbers(frame, limits)
-    frame = _codes(frame, codes)
-    reasons = [name for name in frame.columns if name.startswith("__reason_")]
-    frame = frame.with_columns(
-        pl.concat_str(reasons, separator=REASONS_SEPARATOR, ignore_nulls=True).alias(REASON)
-    )
-    return frame.drop(reasons)
-
-
-def _ensure(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
-    missing = [name for name in names if name not in frame.columns]
-    return frame.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in missing)
-
-
-def _with_reasons(frame: pl.DataFrame, checks: list[pl.Expr]) -> pl.DataFrame:
-    start = sum(name.startswith("__reason_") for name in frame.columns)
-    return frame.with_columns(
-        check.alias(f"__reason_{start + index}") for index, check in enumerate(checks)
-    )
+    frame = _codes(frame, codes, hb_codes)
+    return joined_reasons(frame)
 
 
 def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
@@ -123,7 +108,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
         .otherwise(kind.replace_strict(DOCUMENT_TYPES, default=None))
         .alias("__doc_kind")
     )
-    frame = _with_reasons(
+    frame = with_checks(
         frame,
         [
             reason_where(
@@ -155,7 +140,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
     for name, pattern in patterns.items():
         bad = pl.col(name).is_not_null() & ~pl.col(name).str.contains(pattern)
         checks.append(reason_where(bad, "event_bad_id", name.upper(), pl.col(name)))
-    return _with_reasons(frame, checks)
+    return with_checks(frame, checks)
 
 
 def _date(frame: pl.DataFrame, today: date) -> pl.DataFrame:
@@ -170,7 +155,7 @@ def _date(frame: pl.DataFrame, today: date) -> pl.DataFrame:
         ),
         reason_where(pl.col("__date") > today, "event_future", pl.col("__date")),
     ]
-    frame = _with_reasons(frame, checks)
+    frame = with_checks(frame, checks)
     return frame.with_columns(pl.col("__date").alias("date")).drop("__date")
 
 
@@ -219,7 +204,7 @@ def _numbers(frame: pl.DataFrame, limits: Limits) -> pl.DataFrame:
             pl.col("oedema"),
         ),
     ]
-    frame = _with_reasons(frame, checks)
+    frame = with_checks(frame, checks)
     zero_is_absent = [
         pl.when(pl.col(f"__{name}") != 0).then(pl.col(f"__{name}")).alias(name)
         for name in ("weight_kg", "length_cm", "head_cm", "hb")
@@ -232,10 +217,10 @@ def _numbers(frame: pl.DataFrame, limits: Limits) -> pl.DataFrame:
     ).drop([f"__{n}" for n in NUMBER_COLUMNS] + ["__measure", "__oedema"])
 
 
-def _codes(frame: pl.DataFrame, codes: frozenset[str]) -> pl.DataFrame:
+def _codes(frame: pl.DataFrame, codes: frozenset[str], hb_codes: Collection[str]) -> pl.DataFrame:
     code = pl.col("code").str.to_uppercase().str.replace_all(r"\s", "")
     lab_number = pl.col("lab").str.replace(",", ".").cast(pl.Float64, strict=False)
-    is_hb_code = code.is_in(list(HB_CODES))
+    is_hb_code = code.is_in(list(hb_codes))
     frame = frame.with_columns(
         code.alias("code"),
         # HIS records an Hb result in the LAB field of its test code.
@@ -264,5 +249,5 @@ def _codes(frame: pl.DataFrame, codes: frozenset[str]) -> pl.DataFrame:
             pl.col("facility"),
         ),
     ]
-    frame = _with_reasons(frame, checks)
+    frame = with_checks(frame, checks)
     return frame.with_columns(pl.col("lab").fill_null(""), pl.col("facility").fill_null(""))

@@ -18,14 +18,14 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Q
 
+from crecer.ingest.columns import UnreadableFile
+from crecer.ingest.files import file_sha256
 from crecer.linkage import pipeline, records, services
 from crecer.linkage.models import CandidatePair, LinkRun, OutsideRecord, PairStatus, RunKind
 from crecer.linkage.sources import SOURCES
-from crecer.norms import load_profile
 from crecer.norms.model import Linkage
+from crecer.profile import current_profile
 from crecer.registry.models import Child
-from crecer.registry.reading import UnreadableFile
-from crecer.territory.files import file_sha256
 from crecer.territory.models import within
 
 Report = Callable[[str], None]
@@ -38,9 +38,7 @@ REGISTRY_FIELDS = [
 
 
 def norms() -> Linkage:
-    from django.conf import settings
-
-    return load_profile(getattr(settings, "CRECER_PROFILE", "peru")).linkage
+    return current_profile().linkage
 
 
 def registry_frame(children: Any) -> pl.DataFrame:

@@ -26,23 +26,30 @@ from crecer.norms.model import (
     Territory,
     TerritoryLevel,
 )
+from crecer.norms.registry import BirthRanges, RegistryNorms
 from crecer.norms.schedule import Dose, Flag, Requirement, Schedule, ScheduleNorms
+from crecer.norms.services import CodeSet, HbTestCodes, ServiceCodes
 
 __all__ = [
     "AltitudeAdjustment",
     "AnemiaNorms",
     "AnemiaRule",
+    "BirthRanges",
     "Cited",
+    "CodeSet",
     "Cutoff",
     "Dose",
     "Flag",
+    "HbTestCodes",
     "LocalizedText",
     "Profile",
     "ProfileError",
     "ProfileInfo",
+    "RegistryNorms",
     "Requirement",
     "Schedule",
     "ScheduleNorms",
+    "ServiceCodes",
     "Source",
     "Territory",
     "TerritoryLevel",

@@ -11,7 +11,9 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from crecer.norms.base import Cited, LocalizedText, Strict
 from crecer.norms.hemoglobin import AnemiaNorms
 from crecer.norms.indicators import AnalyticsNorms
+from crecer.norms.registry import RegistryNorms
 from crecer.norms.schedule import ScheduleNorms
+from crecer.norms.services import ServiceCodes
 
 __all__ = ["Cited", "LocalizedText", "Profile", "Strict"]
 
@@ -123,6 +125,8 @@ class Profile(Strict):
     profile: ProfileInfo
     sources: list[Source] = Field(default_factory=list)
     territory: Territory
+    registry: RegistryNorms
+    services: ServiceCodes
     anemia: AnemiaNorms | None = None
     schedules: ScheduleNorms | None = None
     disclosure: Disclosure = Field(default_factory=Disclosure)

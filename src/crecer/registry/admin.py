@@ -24,29 +24,3 @@ class ChildAdmin(SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False  # deactivate with a reason instead: records are never hard-deleted
-
-
-class QuarantinedRowInline(admin.TabularInline):
-    model = models.QuarantinedRow
-    extra = 0
-    can_delete = False
-    readonly_fields = ["line", "reasons", "raw"]
-
-
-@admin.register(models.ImportRun)
-class ImportRunAdmin(admin.ModelAdmin):
-    list_display = [
-        "started_at",
-        "file_name",
-        "rows_read",
-        "created",
-        "updated",
-        "unchanged",
-        "quarantined",
-        "user",
-    ]
-    readonly_fields = [field.name for field in models.ImportRun._meta.fields]
-    inlines = [QuarantinedRowInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -6,7 +6,7 @@ Headers are compared folded (no accents, case, punctuation or extra spaces), so
 
 from __future__ import annotations
 
-from crecer.registry.identifiers import fold
+from crecer.ingest.columns import Columns
 
 # Crecer's column name -> other headers seen in exports (written as printed; folded on use).
 ALIASES: dict[str, list[str]] = {
@@ -68,12 +68,8 @@ EXPORT_ORDER: list[str] = list(ALIASES)
 
 IDENTIFIERS = ["dni", "cui", "cnv", "padron_code"]
 
-_BY_FOLDED: dict[str, str] = {}
-for _name, _aliases in ALIASES.items():
-    for _header in (_name, _name.replace("_", " "), *_aliases):
-        _BY_FOLDED.setdefault(fold(_header), _name)
-
-
-def column_for(header: str) -> str | None:
-    """Crecer's column name for a file header, or None when the header is not known."""
-    return _BY_FOLDED.get(fold(header))
+PADRON_COLUMNS = Columns(
+    ALIASES,
+    expected="the padrón export's headers (e.g. DNI, Fecha de nacimiento, Ubigeo) or "
+    "Crecer's column names",
+)

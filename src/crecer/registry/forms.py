@@ -137,13 +137,6 @@ class DeactivateForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Padrón file (CSV or XLSX)"),
-        help_text=_("As exported: UTF-8 or Latin-1, separated by commas or semicolons."),
-    )
-
-
 class SearchForm(forms.Form):
     q = forms.CharField(
         label=_("DNI, CNV or name"),

@@ -8,7 +8,8 @@ so 6 to 12 digits are accepted (``CNV_DIGITS``), to be narrowed when the norm is
 from __future__ import annotations
 
 import re
-import unicodedata
+
+from crecer.ingest.text import fold as fold  # names are compared folded, as headers are
 
 DNI_PATTERN = re.compile(r"^\d{8}$")
 CNV_DIGITS = (6, 12)  # unconfirmed: see the module docstring
@@ -43,14 +44,3 @@ def document_problem(document_type: str, number: str) -> str | None:
     if not FOREIGN_DOCUMENT_PATTERN.match(number.upper()):
         return "must be 6 to 12 letters or digits"
     return None
-
-
-def fold(text: str | None) -> str:
-    """Upper case without accents or punctuation, single spaces: how names are compared.
-
-    "Huamán Quispe, María" and "HUAMAN QUISPE MARIA" fold to the same text. Ñ becomes N, as
-    registries typed without Ñ do.
-    """
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(re.sub(r"[^A-Z0-9 ]", " ", bare.upper()).split())

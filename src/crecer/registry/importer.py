@@ -5,57 +5,97 @@ reason; the counts add up to the rows read."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import date
-from itertools import chain
 from pathlib import Path
 from typing import Any
 
 import polars as pl
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import connection, models
 
+from crecer.ingest import bulk as table_writer
+from crecer.ingest.checks import INDEX, LINE, REASON
+from crecer.ingest.models import ImportRun
+from crecer.ingest.reading import Table
+from crecer.ingest.runs import FileImport, Outcome, Progress, run_import
+from crecer.ingest.text import folded
+from crecer.profile import current_profile
 from crecer.registry import bulk
-from crecer.registry.columns import IDENTIFIERS
-from crecer.registry.models import Child, ImportRun
-from crecer.registry.reading import Table, read_chunks
-from crecer.registry.reasons import describe
+from crecer.registry.columns import IDENTIFIERS, PADRON_COLUMNS
+from crecer.registry.models import Child
 from crecer.registry.validation import (
     EMPTY_SEEN,
-    REASON,
-    REASONS_SEPARATOR,
     Territory,
-    folded,
     mark_duplicates,
     reason_where,
     validate,
 )
-from crecer.territory.files import file_sha256
 from crecer.territory.models import District, PopulatedCenter
 
-Progress = Callable[[str, int, int], None]
 BATCH = 1000
 FETCH_ALL_ABOVE = 20_000  # rows in a file above which all identifiers are read at once
 
 
-@dataclass
-class ImportState:
-    """What the import carries from one chunk of the file to the next."""
+class PadronImport(FileImport):
+    """A padrón file: rows are matched with the registry by their identifiers, then created,
+    updated (with history) or left unchanged; a row that conflicts with what is stored is
+    quarantined. ``allowed`` limits the districts written to (the importing user's scope):
+    rows of other districts, or matching a child registered in one, are quarantined."""
 
-    ubigeos: frozenset[str]
-    allowed: frozenset[str] | None = None  # districts the user may write to (None: all)
-    seen: pl.DataFrame = field(default_factory=lambda: EMPTY_SEEN)
-    updated_children: pl.DataFrame = field(
-        default_factory=lambda: pl.DataFrame(schema={"__child__": pl.Int64, "__first__": pl.Int64})
-    )
-    all_identifiers: pl.DataFrame | None = None
-    indexes: bulk.indexes_suspended = field(default_factory=bulk.indexes_suspended)
-    rows_read: int = 0
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
+    kind = "padron"
+    columns = PADRON_COLUMNS
+
+    def __init__(self, *, allowed: frozenset[str] | None = None, **options: Any) -> None:
+        super().__init__(**options)
+        self.allowed = allowed
+        self.ubigeos = frozenset(District.objects.values_list("ubigeo", flat=True))
+        self.seen = EMPTY_SEEN
+        self.updated_children = pl.DataFrame(schema={"__child__": pl.Int64, "__first__": pl.Int64})
+        self.all_identifiers: pl.DataFrame | None = None
+        self.indexes = bulk.indexes_suspended()
+        self.why = ""
+        self.table: Table | None = None
+        self.at_birth = current_profile().registry.plausible_at_birth
+
+    def begin(self, run: ImportRun) -> None:
+        self.why = f"import {run.file_name}"
+
+    def validate(self, table: Table) -> pl.DataFrame:
+        self.table = table
+        frame = validate(table, territory_for(table, self), self.today, self.at_birth)
+        frame, self.seen = mark_duplicates(frame, self.seen)
+        return frame.with_row_index(INDEX)
+
+    def write(self, rows: pl.DataFrame, run: ImportRun) -> Outcome:
+        """Match, compare and write the valid rows (see the module's docstring)."""
+        assert self.table is not None
+        present = [f.attname for f in bulk.tracked_fields() if _in_file(f, self.table)]
+        candidates = match(to_model_columns(rows, present), self)
+        stored = stored_frame(candidates["__child__"].drop_nulls().unique().to_list())
+        candidates = with_conflicts(candidates, stored, self.updated_children, self.allowed)
+        rejected = candidates.filter(pl.col("__conflict__").is_not_null())
+        accepted = candidates.filter(pl.col("__conflict__").is_null())
+        matched = accepted.filter(pl.col("__child__").is_not_null())
+        self.updated_children = pl.concat(
+            [self.updated_children, matched.select("__child__", pl.col(LINE).alias("__first__"))]
+        )
+        new = accepted.filter(pl.col("__child__").is_null())
+        changed, unchanged = split_changes(matched, stored, present)
+        self.report("compared", rows.height, 0)
+        self.indexes.suspend(new.height)
+        with self.indexes.around_insert(new.height):
+            create(new, present, self.now, self.user_id, self.why)
+        apply_changes(changed, self.now, self.user_id, self.why)
+        self.report("written", rows.height, 0)
+        return Outcome(
+            created=new.height,
+            updated=changed.height,
+            unchanged=unchanged,
+            rejected=rejected.select(INDEX, pl.col("__conflict__").alias(REASON)),
+        )
+
+    def finish(self, run: ImportRun) -> None:
+        self.indexes.restore()  # also runs the deferred foreign-key checks
+        self.report("indexes", run.rows_read, run.rows_read)
 
 
 def import_padron(
@@ -68,81 +108,12 @@ def import_padron(
 ) -> ImportRun:
     """Import a padrón CSV/XLSX file; return the run with its counts and quarantined rows.
 
-    The file is processed in chunks of ``CHUNK_ROWS`` rows, in one transaction: memory stays
-    bounded and a failure stores nothing. Raises
-    :class:`~crecer.registry.reading.UnreadableFile` when the file as a whole cannot be read.
-    ``allowed`` limits the districts written to (the importing user's scope): rows of other
-    districts, or matching a child registered in one, are quarantined.
+    The file is processed in chunks (:mod:`crecer.ingest.runs`), in one transaction: memory
+    stays bounded and a failure stores nothing. Raises
+    :class:`~crecer.ingest.columns.UnreadableFile` when the file as a whole cannot be read.
     """
-    report = progress or (lambda stage, done, total: None)
-    chunks = read_chunks(path)
-    first = next(chunks)  # reads the header: an unreadable file stops here
-    state = ImportState(
-        ubigeos=frozenset(District.objects.values_list("ubigeo", flat=True)), allowed=allowed
-    )
-    context = {
-        "today": today or timezone.localdate(),
-        "now": timezone.now(),
-        "user_id": getattr(user, "pk", None),
-        "why": f"import {path.name}",
-    }
-    with transaction.atomic():
-        run = ImportRun.objects.create(
-            file_name=path.name,
-            sha256=file_sha256(path),
-            user=user if context["user_id"] else None,
-            encoding=first.encoding,
-            delimiter=first.delimiter,
-        )
-        for table in chain([first], chunks):
-            import_chunk(table, run, state, context, report)
-            report("rows", state.rows_read, 0)  # the total is unknown until the end
-        state.indexes.restore()  # also runs the deferred foreign-key checks
-        report("indexes", state.rows_read, state.rows_read)
-        run.rows_read = state.rows_read
-        run.created = state.created
-        run.updated = state.updated
-        run.unchanged = state.unchanged
-        run.quarantined = state.quarantined
-        run.save()
-    assert run.adds_up, "every row read must be stored or quarantined"
-    return run
-
-
-def import_chunk(
-    table: Table, run: ImportRun, state: ImportState, context: dict, report: Progress
-) -> None:
-    """Validate, match and write one chunk; ``report`` hears each stage's end (for timing)."""
-    report("read", len(table), 0)
-    frame = validate(table, territory_for(table, state), context["today"])
-    frame, state.seen = mark_duplicates(frame, state.seen)
-    frame = frame.with_row_index("__index__")
-    present = [f.attname for f in bulk.tracked_fields() if _in_file(f, table)]
-    candidates = to_model_columns(frame.filter(pl.col(REASON) == ""), present)
-    candidates = match(candidates, state)
-    stored = stored_frame(candidates["__child__"].drop_nulls().unique().to_list())
-    candidates = with_conflicts(candidates, stored, state.updated_children, state.allowed)
-    rejected = candidates.filter(pl.col("__conflict__").is_not_null())
-    accepted = candidates.filter(pl.col("__conflict__").is_null())
-    matched = accepted.filter(pl.col("__child__").is_not_null())
-    state.updated_children = pl.concat(
-        [state.updated_children, matched.select("__child__", pl.col("__line__").alias("__first__"))]
-    )
-    new = accepted.filter(pl.col("__child__").is_null())
-    changed, unchanged = split_changes(matched, stored, present)
-    report("compared", len(table), 0)
-    state.indexes.suspend(new.height)
-    with state.indexes.around_insert(new.height):
-        create(new, present, context["now"], context["user_id"], context["why"])
-    apply_changes(changed, context["now"], context["user_id"], context["why"])
-    report("written", len(table), 0)
-    quarantine = quarantined(frame, rejected)
-    bulk.write_quarantined(run.pk, table, quarantine)
-    state.rows_read += len(table)
-    state.created += new.height
-    state.updated += changed.height
-    state.unchanged += unchanged
-    state.quarantined += len(quarantine)
+    importer = PadronImport(user=user, today=today, progress=progress, allowed=allowed)
+    return run_import(importer, path)
 
 
 def _in_file(field: models.Field, table: Table) -> bool:
@@ -157,7 +128,7 @@ def _in_file(field: models.Field, table: Table) -> bool:
     return field.attname in table.columns
 
 
-def territory_for(table: Table, state: ImportState) -> Territory:
+def territory_for(table: Table, state: PadronImport) -> Territory:
     column = table.columns.get("populated_center_code")
     codes = column.unique().to_list() if column is not None else []
     wanted = {code.strip().zfill(10) for code in codes if code.strip()}
@@ -211,7 +182,7 @@ def center_ids(frame: pl.DataFrame) -> pl.Series:
     return lookup.select(pl.coalesce("populated_center_code", "__code")).to_series()
 
 
-def existing_identifiers(frame: pl.DataFrame, state: ImportState) -> pl.DataFrame:
+def existing_identifiers(frame: pl.DataFrame, state: PadronImport) -> pl.DataFrame:
     """(id, dni, cui, cnv, padron_code) of the children that hold an identifier of the file.
 
     A large chunk reads every child's identifiers once (kept for the next chunks: a child
@@ -223,7 +194,7 @@ def existing_identifiers(frame: pl.DataFrame, state: ImportState) -> pl.DataFram
         return state.all_identifiers
     if frame.height > FETCH_ALL_ABOVE:
         if connection.vendor == "postgresql":
-            found = typed(bulk.copy_out(Child._meta.db_table, columns), schema)
+            found = typed(table_writer.copy_out(Child._meta.db_table, columns), schema)
         else:
             rows = list(Child.objects.values_list(*columns))
             found = pl.DataFrame(rows, schema=schema, orient="row")
@@ -238,7 +209,7 @@ def existing_identifiers(frame: pl.DataFrame, state: ImportState) -> pl.DataFram
     return pl.DataFrame(rows, schema=schema, orient="row").unique("id")
 
 
-def match(frame: pl.DataFrame, state: ImportState) -> pl.DataFrame:
+def match(frame: pl.DataFrame, state: PadronImport) -> pl.DataFrame:
     """Add ``__child__`` (the id the row's identifiers point at) and ``__ids__`` (every id
     they point at: more than one is a conflict)."""
     existing = existing_identifiers(frame, state)
@@ -264,7 +235,7 @@ def stored_frame(ids: list[int]) -> pl.DataFrame:
     fields = bulk.tracked_fields()
     schema = {"id": pl.Int64} | {f.attname: polars_type(f) for f in fields}
     if connection.vendor == "postgresql":
-        return typed(bulk.copy_out(Child._meta.db_table, list(schema), ids), schema)
+        return typed(table_writer.copy_out(Child._meta.db_table, list(schema), ids), schema)
     # Django's SQLite converters give dates and booleans; datetimes come back naive (UTC).
     utc = pl.Datetime("us", "UTC")
     read_schema = {
@@ -429,31 +400,10 @@ def write(record: pl.DataFrame, now, user_id, why: str, kind: str) -> None:
     columns = [f.attname for f in bulk.tracked_fields()]
     record = record.select("id", *columns)
     if kind == "+":
-        bulk.insert(Child._meta.db_table, record)
+        table_writer.insert(Child._meta.db_table, record)
     else:
-        bulk.update(Child._meta.db_table, record)
+        table_writer.update(Child._meta.db_table, record)
     bulk.write_history(record, kind, now, user_id, why)
 
 
-def quarantined(frame: pl.DataFrame, rejected: pl.DataFrame) -> list[tuple[int, list[str]]]:
-    """(row index, reasons) of every row not stored, in file order."""
-    invalid = frame.filter(pl.col(REASON) != "").select("__index__", REASON)
-    conflicts = rejected.select("__index__", pl.col("__conflict__").alias(REASON))
-    both = pl.concat([invalid, conflicts]).sort("__index__")
-    return [(index, text.split(REASONS_SEPARATOR)) for index, text in both.iter_rows()]
-
-
-def frame_of_quarantine(run: ImportRun) -> pl.DataFrame:
-    """The quarantined rows of a run as a table (line, reasons, raw values) for a CSV report."""
-    rows = list(run.quarantined_rows.values_list("line", "reasons", "raw"))
-    return pl.DataFrame(
-        {
-            "line": [line for line, _r, _raw in rows],
-            "reasons": ["; ".join(describe(r) for r in reasons) for _l, reasons, _raw in rows],
-            "raw": [" | ".join(f"{k}={v}" for k, v in raw.items()) for _l, _r, raw in rows],
-        },
-        schema={"line": pl.Int64, "reasons": pl.String, "raw": pl.String},
-    )
-
-
-__all__ = ["frame_of_quarantine", "import_padron"]
+__all__ = ["PadronImport", "import_padron"]

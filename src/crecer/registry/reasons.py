@@ -1,16 +1,10 @@
-"""Why a row was quarantined, as a code with its values, shown in the reader's language.
-
-A reason is stored as ``code`` plus values separated by ``SEPARATOR``
-(``"unknown_ubigeo\\x1f999999"``): the code can be counted across imports, and the text is
-written in Spanish or English only when it is shown.
-"""
+"""Why a padrón row was quarantined: the registry's reason codes and the labels of its
+fields, registered with :mod:`crecer.ingest.reasons` when the app is ready (stored as a code
+with its values, written in the reader's language only when shown)."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-
-SEPARATOR = "\x1f"
 
 FIELD_LABELS = {
     "birth_date": gettext_lazy("birth date"),
@@ -37,7 +31,6 @@ FIELD_LABELS = {
 
 # code -> message; {0}, {1}… are the stored values (field keys are shown with FIELD_LABELS).
 MESSAGES = {
-    "field_count": gettext_lazy("has {0} fields, the header has {1}"),
     "no_identifier": gettext_lazy("no identifier: DNI, CUI, CNV or registry code is required"),
     "not_8_digits": gettext_lazy("{0} '{1}' must be 8 digits"),
     "all_zeros": gettext_lazy("{0} cannot be all zeros"),
@@ -77,27 +70,3 @@ MESSAGES = {
         "another row of this file (line {0}) already updates child #{1}"
     ),
 }
-
-
-def reason(code: str, *values: object) -> str:
-    """Encode a reason for storage."""
-    if code not in MESSAGES:
-        raise KeyError(f"unknown reason code {code!r}")
-    return SEPARATOR.join([code, *(str(value) for value in values)])
-
-
-def describe(stored: str) -> str:
-    """The reason as text in the active language."""
-    code, *values = stored.split(SEPARATOR)
-    message = MESSAGES.get(code)
-    if message is None:
-        return stored
-    shown = [str(FIELD_LABELS.get(value, value)) for value in values]
-    try:
-        return str(message).format(*shown)
-    except IndexError:
-        return f"{_(str(message))} {shown}"
-
-
-def code_of(stored: str) -> str:
-    return stored.split(SEPARATOR, 1)[0]

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from crecer.ingest.urls import import_urls
 from crecer.registry import views
 
 app_name = "registry"
@@ -12,7 +13,5 @@ urlpatterns = [
     path("registry/export/", views.export, name="export"),
     path("registry/circuit/", views.circuit, name="circuit"),
     path("registry/quality/", views.quality_page, name="quality"),
-    path("registry/import/", views.import_page, name="import"),
-    path("registry/import/<int:pk>/", views.import_run, name="import_run"),
-    path("registry/import/<int:pk>/quarantine.csv", views.import_run_csv, name="import_run_csv"),
+    *import_urls("registry/", "padron"),
 ]

@@ -9,12 +9,22 @@ from datetime import date
 
 import polars as pl
 
+from crecer.ingest.checks import (
+    INDEX,
+    REASON,
+    REASONS_SEPARATOR,
+    ensure_columns,
+    joined_reasons,
+    reason_where,
+    rows_of,
+    with_checks,
+)
+from crecer.ingest.reading import Table
+from crecer.norms import BirthRanges
 from crecer.registry import codes
 from crecer.registry.ages import sixth_birthday_cutoff
 from crecer.registry.columns import IDENTIFIERS
 from crecer.registry.identifiers import CNV_DIGITS
-from crecer.registry.reading import Table
-from crecer.registry.reasons import MESSAGES, SEPARATOR
 
 DATE_COLUMNS = [
     "birth_date",
@@ -58,8 +68,6 @@ AREA_WORDS = {
     "2": "R",
 }
 PROGRAM_CODES = set(codes.Program.values) | {"0"}
-REASON = "__reasons__"  # every reason of a row, joined by REASONS_SEPARATOR; "" when valid
-REASONS_SEPARATOR = "\x1e"
 
 
 @dataclass(frozen=True)
@@ -72,68 +80,21 @@ class Territory:
     allowed: frozenset[str] | None = None
 
 
-def validate(table: Table, territory: Territory, today: date) -> pl.DataFrame:
+def validate(
+    table: Table, territory: Territory, today: date, at_birth: BirthRanges
+) -> pl.DataFrame:
     """The table's rows with cleaned columns, ``__line__`` and ``__reasons__`` (the encoded
-    reasons joined by ``REASONS_SEPARATOR``; empty for rows that can be stored). Duplicates
-    across rows are marked by :func:`mark_duplicates`, which sees the whole file."""
-    frame = pl.DataFrame(
-        {name: pl.Series(values, dtype=pl.String) for name, values in table.columns.items()}
-        | {
-            "__line__": pl.Series(table.lines, dtype=pl.Int64),
-            "__problem__": pl.Series(table.problems, dtype=pl.String),
-        }
-    )
-    frame = frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
-    frame = frame.rename({"__problem__": "__reason_0"})  # already encoded by read_table
+    reasons joined by ``REASONS_SEPARATOR``; empty for rows that can be stored). ``at_birth``:
+    the profile's plausible birth weight and gestational age (``registry.plausible_at_birth``).
+    Duplicates across rows are marked by :func:`mark_duplicates`, which sees the whole file."""
+    frame = rows_of(table).drop(INDEX)  # the import numbers the rows itself
     frame = _identifiers(frame)
     frame = _people(frame)
     frame = _dates(frame, today)
     frame = _places(frame, territory)
-    frame = _codes(frame)
-    reasons = [name for name in frame.columns if name.startswith("__reason_")]
+    frame = _codes(frame, at_birth)
     # One text column, not a list: joining strings is ~30x faster in Polars than list columns.
-    frame = frame.with_columns(
-        pl.concat_str(reasons, separator=REASONS_SEPARATOR, ignore_nulls=True).alias(REASON)
-    )
-    return frame.drop(reasons)
-
-
-def folded(text: pl.Expr) -> pl.Expr:
-    """:func:`crecer.registry.identifiers.fold` on a column: upper case, no accents or
-    punctuation, single spaces."""
-    return (
-        text.str.normalize("NFKD")
-        .str.replace_all(r"\p{M}", "")
-        .str.to_uppercase()
-        .str.replace_all(r"[^A-Z0-9 ]", " ")
-        .str.replace_all(r" +", " ")
-        .str.strip_chars()
-    )
-
-
-def _with_reasons(frame: pl.DataFrame, checks: list[pl.Expr]) -> pl.DataFrame:
-    """Evaluate the checks now (they read columns the next step replaces), one column each."""
-    start = sum(name.startswith("__reason_") for name in frame.columns)
-    return frame.with_columns(
-        check.alias(f"__reason_{start + index}") for index, check in enumerate(checks)
-    )
-
-
-def _ensure(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
-    missing = [name for name in names if name not in frame.columns]
-    return frame.with_columns(pl.lit(None, dtype=pl.String).alias(n) for n in missing)
-
-
-def reason_where(condition: pl.Expr, code: str, *values: pl.Expr | str | int) -> pl.Expr:
-    """The encoded reason (see :mod:`crecer.registry.reasons`) where ``condition`` holds.
-    Values are expressions (a column's raw text) or constants."""
-    assert code in MESSAGES, code
-    parts = [pl.lit(code)] + [
-        value.cast(pl.String).fill_null("") if isinstance(value, pl.Expr) else pl.lit(str(value))
-        for value in values
-    ]
-    text = pl.concat_str(parts, separator=SEPARATOR)
-    return pl.when(condition).then(text).otherwise(pl.lit(None, dtype=pl.String))
+    return joined_reasons(frame)
 
 
 def _raw(column: str) -> pl.Expr:
@@ -141,7 +102,7 @@ def _raw(column: str) -> pl.Expr:
 
 
 def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = _ensure(
+    frame = ensure_columns(
         frame,
         *IDENTIFIERS,
         "mother_document_type",
@@ -203,7 +164,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
                 _raw(kind),
             )
         )
-    return _with_reasons(frame, checks)
+    return with_checks(frame, checks)
 
 
 def _people(frame: pl.DataFrame) -> pl.DataFrame:
@@ -216,7 +177,7 @@ def _people(frame: pl.DataFrame) -> pl.DataFrame:
         "mother_given_names",
         "head_names",
     ]
-    frame = _ensure(frame, *names, "sex", "mother_email", "mother_phone")
+    frame = ensure_columns(frame, *names, "sex", "mother_email", "mother_phone")
     frame = frame.with_columns(
         pl.col(names).str.to_uppercase().str.replace_all(r"\s+", " "),
         pl.col("sex").str.to_uppercase().replace_strict(SEX_WORDS, default=None).alias("__sex"),
@@ -237,7 +198,7 @@ def _people(frame: pl.DataFrame) -> pl.DataFrame:
             _raw("mother_email"),
         ),
     ]
-    frame = _with_reasons(frame, checks)
+    frame = with_checks(frame, checks)
     frame = frame.with_columns(pl.col("__sex").alias("sex")).drop("__sex")
     return frame
 
@@ -252,7 +213,7 @@ def parse_dates(column: pl.Expr) -> pl.Expr:
 
 
 def _dates(frame: pl.DataFrame, today: date) -> pl.DataFrame:
-    frame = _ensure(frame, *DATE_COLUMNS)
+    frame = ensure_columns(frame, *DATE_COLUMNS)
     parsed = frame.select(parse_dates(pl.col(name)).alias(f"__{name}") for name in DATE_COLUMNS)
     frame = pl.concat([frame, parsed], how="horizontal")
     checks = [reason_where(pl.col("birth_date").is_null(), "missing", "birth_date")]
@@ -272,7 +233,7 @@ def _dates(frame: pl.DataFrame, today: date) -> pl.DataFrame:
             "over_six",
         )
     )
-    frame = _with_reasons(frame, checks)
+    frame = with_checks(frame, checks)
     frame = frame.with_columns(pl.col(f"__{n}").alias(n) for n in DATE_COLUMNS).drop(
         [f"__{n}" for n in DATE_COLUMNS]
     )
@@ -280,7 +241,9 @@ def _dates(frame: pl.DataFrame, today: date) -> pl.DataFrame:
 
 
 def _places(frame: pl.DataFrame, territory: Territory) -> pl.DataFrame:
-    frame = _ensure(frame, "ubigeo", "populated_center_code", "populated_center_name", "area")
+    frame = ensure_columns(
+        frame, "ubigeo", "populated_center_code", "populated_center_name", "area"
+    )
     frame = frame.with_columns(
         pl.col("ubigeo").str.zfill(6),
         pl.col("populated_center_code").str.zfill(10),
@@ -314,13 +277,13 @@ def _places(frame: pl.DataFrame, territory: Territory) -> pl.DataFrame:
     if territory.allowed is not None:
         known_elsewhere = pl.col("ubigeo").is_in(list(territory.ubigeos - territory.allowed))
         checks.append(reason_where(known_elsewhere, "outside_scope", _raw("ubigeo")))
-    frame = _with_reasons(frame, checks)
+    frame = with_checks(frame, checks)
     frame = frame.with_columns(pl.col("__area").alias("area")).drop("__area")
     return frame
 
 
-def _codes(frame: pl.DataFrame) -> pl.DataFrame:
-    frame = _ensure(
+def _codes(frame: pl.DataFrame, at_birth: BirthRanges) -> pl.DataFrame:
+    frame = ensure_columns(
         frame,
         "record_status",
         "insurance",
@@ -375,8 +338,11 @@ def _codes(frame: pl.DataFrame) -> pl.DataFrame:
                 _raw(name),
             )
         )
-    # Plausible ranges: 300–6,500 g at birth; 20–45 weeks of gestation.
-    for name, low, high in (("birth_weight_g", 300, 6500), ("gestational_age_weeks", 20, 45)):
+    plausible = {
+        "birth_weight_g": at_birth.birth_weight_g,
+        "gestational_age_weeks": at_birth.gestational_age_weeks,
+    }
+    for name, (low, high) in plausible.items():
         checks.append(
             reason_where(
                 pl.col(name).is_not_null()
@@ -388,7 +354,7 @@ def _codes(frame: pl.DataFrame) -> pl.DataFrame:
                 high,
             )
         )
-    frame = _with_reasons(frame, checks)
+    frame = with_checks(frame, checks)
     frame = frame.with_columns(
         pl.col("__visited").alias("visited"),
         pl.col("__found").alias("found"),

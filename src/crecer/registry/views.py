@@ -1,16 +1,13 @@
-"""Registry pages: search, a child's record and history, register/edit/deactivate, import."""
+"""Registry pages: search, a child's record and history, register/edit/deactivate (the
+padrón's import pages are the ingest app's, see ``urls.py``)."""
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,13 +16,11 @@ from django.views.decorators.http import require_POST
 from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
+from crecer.profile import current_profile
 from crecer.registry import exports, quality, services
-from crecer.registry.forms import ChildForm, DeactivateForm, ImportForm, SearchForm, TerritoryForm
+from crecer.registry.forms import ChildForm, DeactivateForm, SearchForm, TerritoryForm
 from crecer.registry.identifiers import clean_number
-from crecer.registry.importer import frame_of_quarantine, import_padron
-from crecer.registry.reading import UnreadableFile
 from crecer.registry.search import search_children
-from crecer.web.context_processors import active_profile
 
 
 @login_required
@@ -91,52 +86,6 @@ def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.error(request, _("Give a reason to deactivate a record."))
     return redirect("registry:child", pk=child.pk)
-
-
-@login_required
-def import_page(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Can.IMPORT)
-    form = ImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower() or ".csv"
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / Path(upload.name).name
-            with path.open("wb") as handle:
-                for chunk in upload.chunks():
-                    handle.write(chunk)
-            if path.suffix.lower() != suffix:
-                path = path.rename(path.with_suffix(suffix))
-            try:
-                run = import_padron(
-                    path, user=request.user, allowed=policy.allowed_ubigeos(request.user)
-                )
-            except UnreadableFile as problem:
-                form.add_error("file", str(problem))
-            else:
-                return redirect("registry:import_run", pk=run.pk)
-    runs = policy.import_runs(request.user)[:20]
-    return render(request, "registry/import.html", {"form": form, "runs": runs})
-
-
-@login_required
-def import_run(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(policy.import_runs(request.user), pk=pk)
-    return render(
-        request,
-        "registry/import_run.html",
-        {"run": run, "rows": run.quarantined_rows.all()[:500]},
-    )
-
-
-@login_required
-def import_run_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    run = get_object_or_404(policy.import_runs(request.user), pk=pk)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="import-{run.pk}-quarantine.csv"'
-    response.write("\ufeff")  # so that Excel opens the UTF-8 file with its accents
-    response.write(frame_of_quarantine(run).write_csv())
-    return response
 
 
 CIRCUIT_LABELS = {
@@ -217,6 +166,6 @@ def quality_page(request: HttpRequest) -> HttpResponse:
         children = policy.children(request.user, Can.VIEW_AGGREGATES)
         rows = quality.quality_by_district(exports.in_territory(code, children), on)
         if not policy.can(request.user, Can.VIEW_PERSONAL):
-            rows = quality.suppressed(rows, active_profile(settings.CRECER_PROFILE))
+            rows = quality.suppressed(rows, current_profile())
         context |= {"on": on, "rows": rows}
     return render(request, "registry/quality.html", context)

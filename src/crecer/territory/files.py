@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -60,14 +59,6 @@ class CsvRow:
     values: dict[str, str]
     raw: str
     problem: str | None = None
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def read_csv(path: Path, required: set[str], encoding: str = "utf-8") -> Iterator[CsvRow]:

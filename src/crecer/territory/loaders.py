@@ -13,17 +13,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 
-from crecer.norms import load_profile
+from crecer.ingest.files import file_sha256
+from crecer.profile import current_profile
 from crecer.territory.files import (
     FileProblem,
     LoadReport,
     RowProblem,
     code,
-    file_sha256,
     number,
     read_csv,
     text,
@@ -65,7 +64,7 @@ class Bounds:
 
 def country_bounds() -> Bounds:
     """The profile's plausible ranges for coordinates and altitude (rows outside are rejected)."""
-    bounds = load_profile(settings.CRECER_PROFILE).territory.bounds
+    bounds = current_profile().territory.bounds
     return Bounds(bounds.latitude, bounds.longitude, bounds.altitude_m)
 
 

@@ -14,12 +14,11 @@ class WebConfig(AppConfig):
 
 def check_profile(app_configs, **kwargs) -> list[checks.CheckMessage]:
     """Refuse to start with a country profile that does not load."""
-    from django.conf import settings
-
-    from crecer.norms import ProfileError, load_profile
+    from crecer.norms import ProfileError
+    from crecer.profile import current_profile
 
     try:
-        load_profile(settings.CRECER_PROFILE)
+        current_profile()
     except ProfileError as error:
         return [checks.Error(str(error), id="crecer.E001")]
     return []

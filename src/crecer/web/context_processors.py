@@ -1,18 +1,11 @@
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import translation
 
 from crecer import __version__
-from crecer.norms import Profile, load_profile
-
-
-@lru_cache(maxsize=4)
-def active_profile(name: str) -> Profile:
-    return load_profile(name)
+from crecer.profile import current_profile
 
 
 def crecer(request: HttpRequest) -> dict:
@@ -22,7 +15,7 @@ def crecer(request: HttpRequest) -> dict:
     for code, _name in settings.LANGUAGES:
         query["lang"] = code
         links[code] = f"?{query.urlencode()}"
-    profile = active_profile(settings.CRECER_PROFILE)
+    profile = current_profile()
     return {
         "crecer_version": __version__,
         "profile": profile,

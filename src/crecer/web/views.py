@@ -2,7 +2,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from crecer.territory.models import Department
-from crecer.territory.views import indicators_of
+from crecer.web.territory_pages import indicators_of
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from crecer.analytics.refresh import NoCatalogue, refresh
-from crecer.web.context_processors import active_profile
-from crecer.web.database import ensure_migrated
+from crecer.database import ensure_migrated
+from crecer.profile import current_profile
 
 
 class Command(BaseCommand):
@@ -39,7 +38,7 @@ class Command(BaseCommand):
 
     def refresh_one(self, day: date, scope: str) -> None:
         try:
-            run = refresh(day, scope, active_profile(settings.CRECER_PROFILE), self.progress)
+            run = refresh(day, scope, current_profile(), self.progress)
         except NoCatalogue as problem:
             raise CommandError(str(problem)) from None
         self.stdout.write(

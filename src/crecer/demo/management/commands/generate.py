@@ -8,13 +8,12 @@ import json
 from datetime import date
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from crecer.demo import database
 from crecer.demo.run import Options, generate
-from crecer.web.context_processors import active_profile
+from crecer.profile import current_profile
 
 
 class Command(BaseCommand):
@@ -92,7 +91,7 @@ class Command(BaseCommand):
                 % {"scope": chosen.scope}
             )
         try:
-            result = generate(chosen, active_profile(settings.CRECER_PROFILE), self.stdout.write)
+            result = generate(chosen, current_profile(), self.stdout.write)
         except ValueError as error:
             raise CommandError(str(error)) from error
         self.stdout.write(json.dumps(result["achieved"], indent=1))

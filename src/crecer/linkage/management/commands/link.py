@@ -9,11 +9,11 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db.models import Count
 
+from crecer.database import ensure_migrated
+from crecer.ingest.columns import UnreadableFile
 from crecer.linkage import runs
 from crecer.linkage.models import CandidatePair, LinkRun, PairStatus
 from crecer.linkage.sources import SOURCES
-from crecer.registry.reading import UnreadableFile
-from crecer.web.database import ensure_migrated
 
 
 class Command(BaseCommand):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from crecer.database import ensure_migrated
 from crecer.territory.files import FileProblem, LoadReport
 from crecer.territory.loaders import LOADERS, load_directory
-from crecer.web.database import ensure_migrated
 
 SHOWN_ERRORS = 50
 

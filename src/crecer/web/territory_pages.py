@@ -1,17 +1,17 @@
-"""Territory pages: one URL per unit, ``/territory/<code>/``, where the code's length says the
+"""Territory pages, composed in the shell: a unit of the territory app with the analytics app's
+indicators. One URL per unit, ``/territory/<code>/``, where the code's length says the
 level (2 department, 4 province, 6 district)."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from crecer.analytics.dashboard import Section, section
+from crecer.profile import current_profile
 from crecer.territory.models import Department, District, Province
-from crecer.web.context_processors import active_profile
 
 CENTERS_PER_PAGE = 100
 
@@ -82,5 +82,5 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def indicators_of(request: HttpRequest, code: str) -> Section | None:
     """The indicators section of a unit's page ("" = the country), from the latest refresh."""
-    profile = active_profile(settings.CRECER_PROFILE)
+    profile = current_profile()
     return section(code, request.user, profile, request.GET.get("indicator"))

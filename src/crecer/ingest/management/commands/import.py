@@ -1,5 +1,6 @@
-"""``crecer import padron FILE``: import a Padrón Nominal export (CSV or XLSX);
-``crecer import events FILE``: import service events (HIS-MINSA rows or Crecer's CSV)."""
+"""``crecer import KIND FILE``: import a file of any registered kind (CSV or XLSX) —
+``padron``, a Padrón Nominal export; ``events``, service events (HIS-MINSA rows or Crecer's
+CSV); and every kind a later app registers (:mod:`crecer.ingest.kinds`)."""
 
 from __future__ import annotations
 
@@ -8,35 +9,31 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from crecer.health.importer import import_events
-from crecer.registry.importer import frame_of_quarantine, import_padron
-from crecer.registry.reading import UnreadableFile
-from crecer.web.database import ensure_migrated
+from crecer.database import ensure_migrated
+from crecer.ingest.columns import UnreadableFile
+from crecer.ingest.kinds import kind as kind_named
+from crecer.ingest.kinds import kinds
+from crecer.ingest.quarantine import quarantine_frame
 
 SHOWN = 30
 
 
 class Command(BaseCommand):
-    help = "Import a Padrón Nominal file (CSV or XLSX); bad rows go to quarantine with reasons."
+    help = "Import a file (CSV or XLSX) of a kind: padrón, events…; bad rows go to quarantine."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        kinds = parser.add_subparsers(dest="kind", required=True, title="kinds")
-        padron = kinds.add_parser("padron", help="the nominal registry export of a district")
-        padron.add_argument("file", type=Path)
-        padron.add_argument("--report", type=Path, help="write the quarantined rows to this CSV")
-        events = kinds.add_parser(
-            "events", help="service events: HIS-MINSA rows or Crecer's CSV (growth, Hb, codes)"
-        )
-        events.add_argument("file", type=Path)
-        events.add_argument("--report", type=Path, help="write the quarantined rows to this CSV")
+        subparsers = parser.add_subparsers(dest="kind", required=True, title="kinds")
+        for spec in kinds():
+            sub = subparsers.add_parser(spec.name, help=spec.command_help)
+            sub.add_argument("file", type=Path)
+            sub.add_argument("--report", type=Path, help="write the quarantined rows to this CSV")
 
     def handle(self, *args, kind: str, file: Path, report: Path | None, **options) -> None:
         ensure_migrated()
         if not file.exists():
             raise CommandError(f"{file}: file not found")
         try:
-            importer = import_events if kind == "events" else import_padron
-            run = importer(file, progress=self.progress)
+            run = kind_named(kind).import_file(file, progress=self.progress)
         except UnreadableFile as problem:
             raise CommandError(str(problem)) from None
         self.stderr.write("")
@@ -53,7 +50,7 @@ class Command(BaseCommand):
         if run.quarantined > SHOWN:
             self.stdout.write(f"  … and {run.quarantined - SHOWN} more (see the import page)")
         if report:
-            frame_of_quarantine(run).write_csv(report)
+            quarantine_frame(run).write_csv(report)
             self.stdout.write(f"Quarantined rows written to {report}")
 
     def progress(self, stage: str, done: int, total: int) -> None:

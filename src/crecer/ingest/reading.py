@@ -1,4 +1,4 @@
-"""Reading padrón files as municipalities have them: CSV (UTF-8 or Latin-1, with or without BOM,
+"""Reading official files as offices have them: CSV (UTF-8 or Latin-1, with or without BOM,
 ``,`` or ``;`` or tab) or XLSX. Every cell comes back as text, with its line number, so that nothing
 is lost before validation.
 
@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
@@ -20,15 +20,11 @@ from pathlib import Path
 
 import polars as pl
 
-from crecer.registry.columns import column_for
-from crecer.registry.reasons import reason
+from crecer.ingest.columns import Columns, UnreadableFile
+from crecer.ingest.reasons import reason
 
 LINE = "__line__"
 PROBLEM = "__problem__"
-
-
-class UnreadableFile(ValueError):
-    """The file as a whole cannot be read (not CSV/XLSX, no header, no known column)."""
 
 
 # What Python's str.strip() removes (str.isspace()): a row of only these and delimiters is
@@ -78,27 +74,23 @@ class Table:
 CHUNK_ROWS = 200_000  # rows validated and written at a time: memory stays bounded
 
 
-def read_table(path: Path) -> Table:
+def read_table(path: Path, columns: Columns) -> Table:
     """The whole file as one table (for small files and tests)."""
-    return next(read_chunks(path, rows=sys.maxsize))
+    return next(read_chunks(path, columns, rows=sys.maxsize))
 
 
-def read_chunks(
-    path: Path,
-    rows: int | None = None,
-    column_names: Callable[[list[str]], dict[str, int]] | None = None,
-) -> Iterator[Table]:
-    """The file in tables of at most ``rows`` rows (at least one table, maybe empty).
+def read_chunks(path: Path, columns: Columns, rows: int | None = None) -> Iterator[Table]:
+    """The file in tables of at most ``rows`` rows (at least one table, maybe empty), with
+    the cells of ``columns`` by their names.
 
-    ``column_names`` maps the header to Crecer's column names (default: the padrón's); it
-    raises :class:`UnreadableFile` for a header it cannot read, and so does a file that cannot
-    be read, on the first ``next()``.
+    Raises :class:`UnreadableFile` on the first ``next()`` for a file that cannot be read or
+    a header without the columns it needs.
     """
     if path.suffix.lower() in {".xlsx", ".xlsm"}:
         header, body, encoding, delimiter = _open_xlsx(path)
     else:
         header, body, encoding, delimiter = _open_csv(path)
-    names = (column_names or _column_names)(header)
+    names = columns.positions(header)
     rows = rows or CHUNK_ROWS
     if isinstance(body, PlainLines):
         for lines in _rechunked(body, rows):
@@ -143,7 +135,7 @@ def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
     # newline="": the csv module splits records itself (a quoted field may hold a line break).
     handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
     reader = csv.reader((_visible(line) for line in handle), delimiter=delimiter)
-    header = next(reader, None)
+    header = next(reader, [])
     if not header:
         handle.close()
         raise UnreadableFile(f"{path.name}: empty file, expected a header line")
@@ -324,21 +316,6 @@ def _cell_text(value: object) -> str:
     return str(value).replace("\x00", "\ufffd").strip()
 
 
-def _column_names(header: list[str]) -> dict[str, int]:
-    """Crecer's column name -> position in the header (a repeated header: the first counts)."""
-    positions: dict[str, int] = {}
-    for index, title in enumerate(header):
-        name = column_for(title)
-        if name:
-            positions.setdefault(name, index)
-    if not positions:
-        raise UnreadableFile(
-            "no known column in the header; expected the padrón export's headers "
-            "(e.g. DNI, Fecha de nacimiento, Ubigeo) or Crecer's column names"
-        )
-    return positions
-
-
 def _table(
     header: list[str],
     names: dict[str, int],
@@ -370,3 +347,6 @@ def _table(
         delimiter,
         unknown,
     )
+
+
+__all__ = ["LINE", "PROBLEM", "Table", "UnreadableFile", "is_plain", "read_chunks", "read_table"]

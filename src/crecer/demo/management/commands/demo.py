@@ -20,9 +20,9 @@ from django.utils.translation import gettext as _
 
 from crecer.demo import database, users
 from crecer.demo.run import Options, generate
+from crecer.profile import current_profile
+from crecer.server import serve
 from crecer.territory.models import District
-from crecer.web.context_processors import active_profile
-from crecer.web.management.commands.serve import serve
 
 # Shares of children registered twice, and of twins, in the demo (crecer.demo.linkage).
 DUPLICATES = 0.02
@@ -92,7 +92,7 @@ class Command(BaseCommand):
             )
             return
         self.stdout.write(_("Generating the synthetic population of %(scope)s…") % {"scope": scope})
-        profile = active_profile(settings.CRECER_PROFILE)
+        profile = current_profile()
         try:
             # Duplicates, twins and the outside lists give the review queue something to do.
             lists = settings.DATA_DIR / "demo-lists" / scope

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crecer.territory import views
+from crecer.web import territory_pages as views
 
 app_name = "territory"
 urlpatterns = [

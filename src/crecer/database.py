@@ -1,4 +1,4 @@
-"""Checks on the database that commands run before they use it."""
+"""Checks on the database that every app's commands run before they use it."""
 
 from __future__ import annotations
 

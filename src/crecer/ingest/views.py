@@ -1,0 +1,84 @@
+"""The pages of every import kind: upload a file, read a run's report, download its quarantine
+as CSV. Each app routes its own URLs here with ``kind`` (see :mod:`crecer.ingest.kinds`)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+
+from crecer.ingest.columns import UnreadableFile
+from crecer.ingest.forms import UploadForm
+from crecer.ingest.kinds import ImportKind
+from crecer.ingest.kinds import kind as kind_named
+from crecer.ingest.models import ImportRun
+from crecer.ingest.quarantine import quarantine_frame
+
+RECENT_RUNS = 20
+SHOWN_ROWS = 500
+
+
+@login_required
+def upload(request: HttpRequest, kind: str) -> HttpResponse:
+    spec = kind_named(kind)
+    if not spec.may_import(request.user):
+        raise PermissionDenied
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        label=spec.file_label,
+        help_text=spec.file_help,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            run = _import_upload(spec, form.cleaned_data["file"], request.user)
+        except UnreadableFile as problem:
+            form.add_error("file", str(problem))
+        else:
+            return redirect(f"{spec.namespace}:import_run", pk=run.pk)
+    runs = spec.runs_readable_by(request.user)[:RECENT_RUNS]
+    context = {"form": form, "runs": runs, "kind": spec, "run_url": f"{spec.namespace}:import_run"}
+    return render(request, "ingest/upload.html", context)
+
+
+def _import_upload(spec: ImportKind, upload, user) -> ImportRun:
+    """Import an uploaded file from a private temporary folder, under its own name (the
+    reader tells CSV from XLSX by the suffix; a name without one is read as CSV)."""
+    name = Path(upload.name).name or f"{spec.name}.csv"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        if not path.suffix:
+            path = path.with_suffix(".csv")
+        with path.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        return spec.import_file(path, user)
+
+
+@login_required
+def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    spec = kind_named(kind)
+    run = get_object_or_404(spec.runs_readable_by(request.user), pk=pk)
+    context = {
+        "run": run,
+        "rows": run.quarantined_rows.all()[:SHOWN_ROWS],
+        "kind": spec,
+        "csv_url": f"{spec.namespace}:import_run_csv",
+    }
+    return render(request, "ingest/run.html", context)
+
+
+@login_required
+def quarantine_csv(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    spec = kind_named(kind)
+    run = get_object_or_404(spec.runs_readable_by(request.user), pk=pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    name = f"{spec.report_prefix}-{run.pk}-quarantine.csv"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.write("\ufeff")  # so that Excel opens the UTF-8 file with its accents
+    response.write(quarantine_frame(run).write_csv())
+    return response
