@@ -16,7 +16,14 @@ PURE_PACKAGES = [
     "crecer.schedules",
     "crecer.disclosure",
 ]
-PURE_MODULES = ["crecer.ingest.reading"]  # the file reader of the ingest room, not its models
+# The ingest room's reading and row-checking code (not its models, views or bulk writer).
+PURE_MODULES = [
+    "crecer.ingest.reading",
+    "crecer.ingest.columns",
+    "crecer.ingest.checks",
+    "crecer.ingest.reasons",
+    "crecer.ingest.text",
+]
 
 IMPORT_ALL = """
 import importlib, pkgutil, sys
