@@ -73,11 +73,26 @@ def test_unconfirmed_numbers_are_listed():
         ('population = "lbw_or_premature"', 'population = "term"', "variants must be exactly"),
         ('{ label = "2", from_day = 60, to_day = 89 }',
          '{ label = "2", from_day = 60, to_day = 50 }', "to_day 50 < from_day"),
+        ('recorded_as = "85018"', 'recorded_as = "85019"', "recorded_as '85019' is not among"),
+        ("birth_weight_g = [300, 6500]", "birth_weight_g = [6500, 300]",
+         "birth_weight_g must be [low, high]"),
     ],
 )  # fmt: skip
 def test_mistakes_are_named(tmp_path, old, new, message):
     with pytest.raises(ProfileError, match=message.replace("[", r"\[").replace("(", r"\(")):
         load_profile(variant(tmp_path, old, new))
+
+
+def test_service_codes_and_birth_ranges_are_the_profiles():
+    """The HIS codes and plausible ranges code reads (anemia.md, cred_schedule.md)."""
+    assert PROFILE.services.hb_test.codes == ["85018", "85018.01", "85031"]
+    assert PROFILE.services.hb_test.recorded_as == "85018"
+    assert PROFILE.services.cred.codes == ["99381", "Z001"]
+    assert PROFILE.registry.plausible_at_birth.birth_weight_g == (300, 6500)
+    assert PROFILE.registry.plausible_at_birth.gestational_age_weeks == (20, 45)
+    # the codes of a test are the schedules' Hb codes
+    hb = [r for r in PROFILE.schedules.child[0].requirements if r.id == "hb"]
+    assert all(r.codes == PROFILE.services.hb_test.codes for r in hb)
 
 
 def test_a_code_shared_by_two_requirements_must_start_at_different_ages(tmp_path):
