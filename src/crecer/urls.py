@@ -13,7 +13,7 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("api/", api.urls),
-    path("", include("crecer.access.urls")),
+    path("", include("crecer.web.access_urls")),
     path("", include("crecer.registry.urls")),
     path("", include("crecer.health.urls")),
     path("", include("crecer.linkage.urls")),

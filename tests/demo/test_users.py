@@ -45,12 +45,12 @@ def test_one_user_per_role_each_seeing_its_own_scope(population, tmp_path):
         assert get_user_model().objects.get(username=username).check_password(password)
     everyone = Child.objects.count()
     registry = get_user_model().objects.get(username="demo_registry")
-    assert policy.children(registry).count() == everyone  # all of them live in 050403
+    assert Child.objects.visible_to(registry).count() == everyone  # all of them live in 050403
     # The health worker's scope is the facility that cares for the children, found by name.
     health = by_name["demo_health"][0]
     assert health.scope == "facility:00003456"
     nurse = get_user_model().objects.get(username="demo_health")
-    assert policy.children(nurse).count() == everyone
+    assert Child.objects.visible_to(nurse).count() == everyone
     # The community agent sees the children of the district's populated centers.
     assert by_name["demo_agent"][0].scope == f"centers:{DISTRICT}0001,{DISTRICT}0002"
     # The analyst sees aggregates only (small cells suppressed), the auditor reads the log.

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from crecer.access.policy import Can, children
+from crecer.access.policy import Can
 from crecer.health.importer import import_events
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.ingest.reasons import code_of
+from crecer.registry.models import Child
 from crecer.territory.models import District, HealthFacility, PopulatedCenter
 from tests.health.factories import HIS_HEADERS, HOME, his_row, make_child, own_row, write_events
 
@@ -93,7 +94,7 @@ def test_outside_the_users_scope(tmp_path, make_user):
     away = make_child(dni="72222222", district_id="050403")
     worker = make_user("worker", "health_worker", HOME)
     rows = [own_row(dni=home.dni), own_row(dni=away.dni, date="2024-03-01")]  # before birth too
-    run = imported(tmp_path, rows, scope=children(worker, Can.RECORD_SERVICES))
+    run = imported(tmp_path, rows, scope=Child.objects.visible_to(worker, Can.RECORD_SERVICES))
     # The birth date of a child outside the scope is not checked: it would reveal it.
     assert reasons_by_line(run) == {3: ["event_child_outside_scope"]}
     assert not ServiceRecord.objects.filter(child=away).exists()

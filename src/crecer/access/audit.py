@@ -9,14 +9,13 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from crecer.access.models import AccessedChild, AccessLog, Action
-from crecer.access.policy import Can, access_of, children
-from crecer.registry.models import Child
+from crecer.access.policy import Can, access_of
 
 
 def record(
     request: HttpRequest,
     action: Action,
-    shown: Iterable[Child | int] = (),
+    shown: Iterable[Any] = (),  # children (models.Model) or their ids
     *,
     filter: dict[str, Any] | None = None,
     territory_code: str = "",
@@ -42,22 +41,24 @@ def record(
     return log
 
 
-def visible_log(user: Any) -> QuerySet[AccessLog]:
+def visible_log(user: Any, in_scope: QuerySet) -> QuerySet[AccessLog]:
     """Log entries an auditor may read: national auditors all; others those about children or
-    territories of their scope."""
+    territories of their scope (``in_scope``: the children the auditor may see, from
+    ``Child.objects.visible_to(user, Can.AUDIT)``)."""
     access = access_of(user)
     if Can.AUDIT not in access.rights:
         return AccessLog.objects.none()
     if access.scope.national:
         return AccessLog.objects.all()
-    in_scope = children(user, Can.AUDIT).values("pk")
     territory = Q(pk__in=[])
     for prefix in access.scope.district_prefixes():
         territory |= Q(territory_code__startswith=prefix) & ~Q(territory_code="")
-    return AccessLog.objects.filter(Q(children__child_id__in=in_scope) | territory).distinct()
+    return AccessLog.objects.filter(
+        Q(children__child_id__in=in_scope.values("pk")) | territory
+    ).distinct()
 
 
-def about_child(user: Any, child: Child) -> QuerySet[AccessLog]:
+def about_child(user: Any, child: Any, in_scope: QuerySet) -> QuerySet[AccessLog]:
     """Who looked at ``child``: accesses that showed it, and exports of a territory holding it."""
     territory = Q(pk__in=[])
     district = child.district_id
@@ -65,7 +66,7 @@ def about_child(user: Any, child: Child) -> QuerySet[AccessLog]:
         territory |= Q(territory_code=code)
     national_exports = Q(action=Action.EXPORT, territory_code="")
     return (
-        visible_log(user)
+        visible_log(user, in_scope)
         .filter(
             Q(children__child_id=child.pk)
             | (Q(action=Action.EXPORT) & territory)

@@ -1,8 +1,9 @@
 """The one place that decides what a user may do and which children they may see.
 
-Views, exports and API endpoints never filter children themselves: they ask :func:`children`
-(a queryset already restricted to the user's scope), :func:`child_or_404` or
-:func:`territory_or_404`. A child outside the scope is *not found* (404), never "forbidden",
+Views, exports and API endpoints never filter children themselves: they ask
+``Child.objects.visible_to(user, right)`` (restricted by :func:`children_condition`),
+``Child.objects.visible_or_404(user, pk, right)`` or :func:`territory_or_404`. A child
+outside the scope is *not found* (404), never "forbidden",
 so that nothing tells an outsider that a record exists.
 """
 
@@ -13,11 +14,10 @@ from enum import StrEnum
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import Http404
 
 from crecer.access.models import Assignment, Role, ScopeLevel
-from crecer.registry.models import Child
 from crecer.territory.models import District, within
 
 
@@ -158,24 +158,13 @@ def require(user: Any, right: Can) -> None:
         raise PermissionDenied
 
 
-def children(user: Any, right: Can = Can.VIEW_PERSONAL) -> QuerySet[Child]:
-    """Every child the user may see for ``right``: the base of every personal-data query."""
+def children_condition(user: Any, right: Can = Can.VIEW_PERSONAL) -> Q | None:
+    """The condition on a child's fields that selects every child the user may see for
+    ``right`` (None: none at all). Apply it as ``Child.objects.visible_to(user, right)``."""
     access = access_of(user)
     if right not in access.rights:
-        return Child.objects.none()
-    return Child.objects.filter(access.scope.children_filter())
-
-
-def child_or_404(user: Any, pk: int, right: Can = Can.VIEW_PERSONAL) -> Child:
-    found = (
-        children(user, right)
-        .select_related("district__province__department", "populated_center")
-        .filter(pk=pk)
-        .first()
-    )
-    if found is None:
-        raise Http404
-    return found
+        return None
+    return access.scope.children_filter()
 
 
 def territory_or_404(user: Any, code: str) -> str:

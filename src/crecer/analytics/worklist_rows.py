@@ -114,7 +114,7 @@ def refresh_for(user: Any, selection: Selection) -> Refresh | None:
 def scoped_statuses(user: Any, refresh: Refresh, selection: Selection) -> QuerySet[ChildStatus]:
     """Status rows of ``refresh`` for the active children the user may see, narrowed by the
     selection's territory, center and facility (not by kind of problem: that is computed)."""
-    visible = policy.children(user).active().values("pk")
+    visible = Child.objects.visible_to(user).active().values("pk")
     rows = ChildStatus.objects.filter(refresh=refresh, child_id__in=visible)
     if selection.territory:
         rows = rows.filter(within(selection.territory))
@@ -259,7 +259,7 @@ def work_rows(frame: pl.DataFrame, children: dict[int, Child], first: int = 1) -
 
 def children_by_id(user: Any, ids: list[int] | QuerySet) -> dict[int, Child]:
     found = (
-        policy.children(user)
+        Child.objects.visible_to(user)
         .filter(pk__in=ids)
         .only(*CHILD_FIELDS)
         .select_related("populated_center")

@@ -113,7 +113,7 @@ def _child(child: Child) -> dict:
 
 def _visible(request: HttpRequest) -> QuerySet[Child]:
     policy.require(request.user, Can.VIEW_PERSONAL)
-    return policy.children(request.user)
+    return Child.objects.visible_to(request.user)
 
 
 @children.get("/", response=schemas.ChildPage, summary="Children in the user's scope")
@@ -145,7 +145,7 @@ def child_list(
 )
 def child_by_number(request: HttpRequest, number: str) -> Any:
     cleaned = clean_number(number)
-    visible = policy.children(request.user)  # none without the right: "not found" too
+    visible = Child.objects.visible_to(request.user)  # none without the right: "not found" too
     found = visible.with_identifier(cleaned).first() if cleaned.isdigit() else None
     audit.record(
         request, Action.SEARCH, [found] if found else [], filter={"number": cleaned}, via_api=True
@@ -161,7 +161,7 @@ def child_by_number(request: HttpRequest, number: str) -> Any:
     summary="One child",
 )
 def child_detail(request: HttpRequest, child_id: int) -> Any:
-    child = policy.child_or_404(request.user, child_id)
+    child = Child.objects.visible_or_404(request.user, child_id)
     audit.record(request, Action.VIEW, [child], via_api=True)
     return _child(child)
 

@@ -113,7 +113,8 @@ def import_events(
     """Import a service-event CSV/XLSX file; return the run with its counts and quarantine.
 
     ``scope`` is the children the importing user may record services for
-    (``policy.children(user, Can.RECORD_SERVICES)``); rows of other children are quarantined.
+    (``Child.objects.visible_to(user, Can.RECORD_SERVICES)``); rows of other children are
+    quarantined.
     Chunks, one transaction (:mod:`crecer.ingest.runs`): a failure stores nothing. Raises
     :class:`~crecer.ingest.columns.UnreadableFile` when the file cannot be read.
     """

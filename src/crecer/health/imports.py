@@ -13,11 +13,12 @@ from crecer.access.policy import Can
 from crecer.health.importer import import_events
 from crecer.ingest.kinds import ImportKind
 from crecer.ingest.models import ImportRun
+from crecer.registry.models import Child
 
 
 def _import(path: Path, user: Any = None, progress: Any = None) -> ImportRun:
     # From the command line (no user) every child; from a page, those the user records for.
-    scope = policy.children(user, Can.RECORD_SERVICES) if user is not None else None
+    scope = Child.objects.visible_to(user, Can.RECORD_SERVICES) if user is not None else None
     return import_events(path, user=user, progress=progress, scope=scope)
 
 

@@ -17,13 +17,14 @@ from crecer.access.policy import Can
 from crecer.health.forms import FORMS, TITLES
 from crecer.health.page import child_summary
 from crecer.health.services import events_of, record_event
+from crecer.registry.models import Child
 
 
 @login_required
 def child_events(request: HttpRequest, pk: int) -> HttpResponse:
     """A child's growth (charts, z-scores), Hb history and schedule as of today, then every
     service, growth check and Hb test, newest first."""
-    child = policy.child_or_404(request.user, pk)
+    child = Child.objects.visible_or_404(request.user, pk)
     audit.record(request, Action.VIEW, [child])
     context = {"child": child, "can_record": policy.can(request.user, Can.RECORD_SERVICES)}
     context |= child_summary(child, timezone.localdate())
@@ -35,7 +36,7 @@ def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     if kind not in FORMS:
         raise Http404
     # Not found unless this user may record services for this child.
-    child = policy.child_or_404(request.user, pk, Can.RECORD_SERVICES)
+    child = Child.objects.visible_or_404(request.user, pk, Can.RECORD_SERVICES)
     audit.record(request, Action.VIEW, [child])
     form = FORMS[kind](request.POST or None, child=child)
     if request.method == "POST" and form.is_valid():

@@ -110,7 +110,7 @@ class UndoForm(forms.Form):
 
 def pairs_in_scope(user: Any) -> QuerySet[CandidatePair]:
     """Pairs whose registry children are all within the user's scope for editing."""
-    allowed = policy.children(user, Can.EDIT_REGISTRY)
+    allowed = Child.objects.visible_to(user, Can.EDIT_REGISTRY)
     return CandidatePair.objects.filter(left__in=allowed).filter(
         Q(right__isnull=True) | Q(right__in=allowed)
     )

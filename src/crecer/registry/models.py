@@ -4,13 +4,17 @@ incentives need, its full change history, and the imports that feed it."""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from crecer.access import policy
+from crecer.access.policy import Can
 from crecer.registry import codes
 from crecer.registry.ages import sixth_birthday_cutoff
 from crecer.registry.identifiers import fold
@@ -18,6 +22,25 @@ from crecer.territory.models import Area, District, PopulatedCenter
 
 
 class ChildQuerySet(models.QuerySet):
+    def visible_to(self, user: Any, right: Can = Can.VIEW_PERSONAL) -> ChildQuerySet:
+        """The children ``user`` may see for ``right``, as the access policy decides: the base
+        of every personal-data query."""
+        condition = policy.children_condition(user, right)
+        return self.none() if condition is None else self.filter(condition)
+
+    def visible_or_404(self, user: Any, pk: int, right: Can = Can.VIEW_PERSONAL) -> Child:
+        """Child ``pk`` if ``user`` may see it for ``right``; else 404, never "forbidden", so
+        that nothing tells an outsider that the record exists."""
+        found = (
+            self.visible_to(user, right)
+            .select_related("district__province__department", "populated_center")
+            .filter(pk=pk)
+            .first()
+        )
+        if found is None:
+            raise Http404
+        return found
+
     def active(self) -> ChildQuerySet:
         return self.exclude(record_status=codes.RecordStatus.INACTIVE)
 

@@ -20,6 +20,7 @@ from crecer.profile import current_profile
 from crecer.registry import exports, quality, services
 from crecer.registry.forms import ChildForm, DeactivateForm, SearchForm, TerritoryForm
 from crecer.registry.identifiers import clean_number
+from crecer.registry.models import Child
 from crecer.registry.search import search_children
 
 
@@ -31,7 +32,7 @@ def search(request: HttpRequest) -> HttpResponse:
     status = 200
     if form.is_valid() and form.cleaned_data["q"]:
         text = form.cleaned_data["q"]
-        results = search_children(text, policy.children(request.user))
+        results = search_children(text, Child.objects.visible_to(request.user))
         audit.record(request, Action.SEARCH, results, filter={"q": text})
         if not results and clean_number(text).isdigit():
             status = 404  # no child with that number *that this user may see*
@@ -42,7 +43,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def child_page(request: HttpRequest, pk: int) -> HttpResponse:
-    child = policy.child_or_404(request.user, pk)
+    child = Child.objects.visible_or_404(request.user, pk)
     audit.record(request, Action.VIEW, [child])
     return render(
         request,
@@ -61,7 +62,7 @@ def child_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def child_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     # A given child is "not found" unless editable by this user; a new one needs the right.
-    child = policy.child_or_404(request.user, pk, Can.EDIT_REGISTRY) if pk else None
+    child = Child.objects.visible_or_404(request.user, pk, Can.EDIT_REGISTRY) if pk else None
     policy.require(request.user, Can.EDIT_REGISTRY)
     form = ChildForm(
         request.POST or None, instance=child, allowed=policy.allowed_ubigeos(request.user)
@@ -78,7 +79,7 @@ def child_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @login_required
 @require_POST
 def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    child = policy.child_or_404(request.user, pk, Can.EDIT_REGISTRY)
+    child = Child.objects.visible_or_404(request.user, pk, Can.EDIT_REGISTRY)
     form = DeactivateForm(request.POST)
     if form.is_valid():
         services.deactivate(child, request.user, form.cleaned_data["reason"])
@@ -112,7 +113,7 @@ def export(request: HttpRequest) -> HttpResponse:
     code = policy.territory_or_404(request.user, form.cleaned_data["code"])
     content_type, write = EXPORT_TYPES[kind]
     frame = exports.registry_frame(
-        exports.in_territory(code, policy.children(request.user, Can.EXPORT))
+        exports.in_territory(code, Child.objects.visible_to(request.user, Can.EXPORT))
     )
     audit.record(
         request,
@@ -136,7 +137,9 @@ def circuit(request: HttpRequest) -> HttpResponse:
     if form.is_valid() and chosen in quality.CIRCUIT_LISTS:
         on = form.cleaned_data["on"] or timezone.localdate()
         code = policy.territory_or_404(request.user, form.cleaned_data["code"])
-        base = quality.counted(exports.in_territory(code, policy.children(request.user)), on)
+        base = quality.counted(
+            exports.in_territory(code, Child.objects.visible_to(request.user)), on
+        )
         children = quality.CIRCUIT_LISTS[chosen](base)
         shown = list(children.select_related("district")[:1000])
         audit.record(
@@ -163,7 +166,7 @@ def quality_page(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         on = form.cleaned_data["on"] or timezone.localdate()
         code = policy.territory_or_404(request.user, form.cleaned_data["code"])
-        children = policy.children(request.user, Can.VIEW_AGGREGATES)
+        children = Child.objects.visible_to(request.user, Can.VIEW_AGGREGATES)
         rows = quality.quality_by_district(exports.in_territory(code, children), on)
         if not policy.can(request.user, Can.VIEW_PERSONAL):
             rows = quality.suppressed(rows, current_profile())

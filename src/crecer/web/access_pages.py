@@ -1,4 +1,5 @@
-"""The auditor's page: who viewed, searched, listed and exported which children, and when."""
+"""The auditor's page, composed in the shell from the access log and the registry: who viewed,
+searched, listed and exported which children, and when."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
+from crecer.registry.models import Child
 
 PAGE_SIZE = 100
 
@@ -28,12 +30,15 @@ class LogFilter(forms.Form):
 def access_log(request: HttpRequest) -> HttpResponse:
     policy.require(request.user, Can.AUDIT)
     form = LogFilter(request.GET or None)
-    entries = audit.visible_log(request.user)
+    in_scope = Child.objects.visible_to(request.user, Can.AUDIT)
+    entries = audit.visible_log(request.user, in_scope)
     child = None
     if form.is_valid():
         if form.cleaned_data["child"]:
-            child = policy.child_or_404(request.user, form.cleaned_data["child"], Can.AUDIT)
-            entries = audit.about_child(request.user, child)
+            child = Child.objects.visible_or_404(
+                request.user, form.cleaned_data["child"], Can.AUDIT
+            )
+            entries = audit.about_child(request.user, child, in_scope)
         if form.cleaned_data["username"]:
             entries = entries.filter(username=form.cleaned_data["username"])
         if form.cleaned_data["action"]:

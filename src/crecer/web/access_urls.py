@@ -1,6 +1,6 @@
 from django.urls import path
 
-from crecer.access import views
+from crecer.web import access_pages as views
 
 app_name = "access"
 urlpatterns = [
