@@ -38,9 +38,13 @@ def imported_apps(app: str) -> dict[str, set[str]]:
                 names = [alias.name for alias in node.names]
             for name in names:
                 parts = name.split(".")
-                if len(parts) > 1 and parts[0] == "crecer" and parts[1] in known:
-                    if parts[1] != app:
-                        found.setdefault(parts[1], set()).add(str(path.relative_to(PACKAGE)))
+                if (
+                    len(parts) > 1
+                    and parts[0] == "crecer"
+                    and parts[1] in known
+                    and parts[1] != app
+                ):
+                    found.setdefault(parts[1], set()).add(str(path.relative_to(PACKAGE)))
     return found
 
 
