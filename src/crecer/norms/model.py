@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from crecer.norms.base import Cited, LocalizedText, Strict
 from crecer.norms.hemoglobin import AnemiaNorms
-from crecer.norms.indicators import AnalyticsNorms
+from crecer.norms.indicators import AnalyticsNorms, StatusColumn, column_types, status_schema
 from crecer.norms.registry import RegistryNorms
 from crecer.norms.schedule import ScheduleNorms
 from crecer.norms.services import ServiceCodes
@@ -149,6 +149,16 @@ class Profile(Strict):
                     f"which is not among the profile's sources {sorted(known)}"
                 )
         return self
+
+    @model_validator(mode="after")
+    def conditions_use_status_columns(self) -> Profile:
+        if self.analytics is not None:
+            self.analytics.check_columns(column_types(self.status_schema()))
+        return self
+
+    def status_schema(self) -> dict[str, StatusColumn]:
+        """The columns of this profile's per-child status (see :func:`status_schema`)."""
+        return status_schema(self.schedules)
 
     def source(self, source_id: str) -> Source:
         return next(source for source in self.sources if source.id == source_id)
