@@ -7,6 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from crecer.ingest.models import ImportRun
 from crecer.territory.files import FileProblem
 from crecer.territory.loaders import (
     load_boundaries,
@@ -21,7 +22,6 @@ from crecer.territory.models import (
     District,
     DistrictPopulation,
     HealthFacility,
-    LoadRun,
     PopulatedCenter,
 )
 
@@ -74,10 +74,11 @@ def test_bad_lines_are_reported_and_good_lines_load(bad_centros):
         "0504030001",
         "0504030003",
     }
-    run = LoadRun.objects.get()
-    assert run.rejected == 4
-    assert list(run.rejected_rows.values_list("line", flat=True)) == [3, 4, 5, 7]
-    assert "PA\\xD1UCRO" in run.rejected_rows.get(line=7).raw
+    run = ImportRun.objects.get(kind="centros-poblados")
+    assert run.quarantined == 4
+    assert run.adds_up
+    assert list(run.quarantined_rows.values_list("line", flat=True)) == [3, 4, 5, 7]
+    assert "PA\\xD1UCRO" in run.quarantined_rows.get(line=7).raw["line"]
 
 
 def test_the_command_prints_each_bad_line(bad_centros, tmp_path):

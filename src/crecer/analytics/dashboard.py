@@ -20,8 +20,10 @@ from crecer.access.policy import Can, can
 from crecer.analytics import maps
 from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.disclosure import suppress_rate
+from crecer.ingest.models import ImportRun
 from crecer.norms import Profile
 from crecer.norms.indicators import Indicator, Target
+from crecer.territory.models import LoadKind
 
 SUBLEVEL = {"country": "department", "department": "province", "province": "district"}
 CODE_LEVEL = {0: "country", 2: "department", 4: "province", 6: "district"}
@@ -88,10 +90,8 @@ class Section:
 
     @property
     def cache_key(self) -> str:
-        from crecer.territory.models import LoadKind, LoadRun
-
         boundaries = (
-            LoadRun.objects.filter(kind=LoadKind.BOUNDARIES).order_by("-pk").values("pk").first()
+            ImportRun.objects.filter(kind=LoadKind.BOUNDARIES).order_by("-pk").values("pk").first()
         )
         ids = [indicator.id for indicator in self.profile.analytics.indicators]
         parts = (
@@ -266,12 +266,12 @@ def outlines(sublevel: str, code: str) -> tuple[int, int, Mapping[str, str]]:
     Peru (3,400 points) takes some 20 ms of pure Python, on every view of the home page, so
     drawings are kept per process until a boundaries file is loaded again (the loader records
     each load) or an outline is deleted in the admin (the count changes)."""
-    from crecer.territory.models import Boundary, LoadKind, LoadRun
+    from crecer.territory.models import Boundary
 
     last_load = (
-        LoadRun.objects.filter(kind=LoadKind.BOUNDARIES)
-        .order_by("-loaded_at", "-pk")
-        .values_list("pk", "loaded_at")
+        ImportRun.objects.filter(kind=LoadKind.BOUNDARIES)
+        .order_by("-started_at", "-pk")
+        .values_list("pk", "started_at")
         .first()
     )
     count = Boundary.objects.filter(level=sublevel, code__startswith=code).count()

@@ -61,21 +61,3 @@ class BoundaryAdmin(admin.ModelAdmin):
     list_filter = ["level"]
     search_fields = ["code"]
     exclude = ["geometry"]
-
-
-class RejectedRowInline(admin.TabularInline):
-    model = models.RejectedRow
-    extra = 0
-    can_delete = False
-    readonly_fields = ["line", "reason", "raw"]
-
-
-@admin.register(models.LoadRun)
-class LoadRunAdmin(admin.ModelAdmin):
-    list_display = ["loaded_at", "kind", "file_name", "rows_read", "created", "updated", "rejected"]
-    list_filter = ["kind"]
-    readonly_fields = [field.name for field in models.LoadRun._meta.fields]
-    inlines = [RejectedRowInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False

@@ -2,7 +2,8 @@
 
 Each loader reads a file, validates every row against the hierarchy, rejects bad rows with their
 line number and reason, upserts the good ones in bulk and records the run (with its rejected rows)
-in :class:`~crecer.territory.models.LoadRun`. Re-loading the same file changes nothing.
+as an :class:`~crecer.ingest.models.ImportRun` whose kind is the file's :class:`LoadKind`.
+Re-loading the same file changes nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.db import models, transaction
 from django.db.models import OuterRef, Subquery
 
 from crecer.ingest.files import file_sha256
+from crecer.ingest.models import ImportRun, QuarantinedRow
 from crecer.profile import current_profile
 from crecer.territory.files import (
     FileProblem,
@@ -38,10 +40,8 @@ from crecer.territory.models import (
     DistrictPopulation,
     HealthFacility,
     LoadKind,
-    LoadRun,
     PopulatedCenter,
     Province,
-    RejectedRow,
 )
 
 CHUNK = 2000
@@ -134,7 +134,8 @@ def _show(key: Any) -> str:
 
 
 def _record(report: LoadReport) -> None:
-    run = LoadRun.objects.create(
+    """The load as an import run of its kind, every rejected line quarantined with its text."""
+    run = ImportRun.objects.create(
         kind=report.kind,
         file_name=report.file_name[-500:],
         sha256=report.sha256,
@@ -142,10 +143,10 @@ def _record(report: LoadReport) -> None:
         created=report.created,
         updated=report.updated,
         unchanged=report.unchanged,
-        rejected=len(report.errors),
+        quarantined=len(report.errors),
     )
-    RejectedRow.objects.bulk_create(
-        RejectedRow(load=run, line=error.line, reason=error.reason, raw=error.raw)
+    QuarantinedRow.objects.bulk_create(
+        QuarantinedRow(run=run, line=error.line, raw={"line": error.raw}, reasons=[error.reason])
         for error in report.errors
     )
 
