@@ -26,7 +26,6 @@ from crecer.norms.indicators import Indicator, Target
 from crecer.territory.models import LoadKind
 
 SUBLEVEL = {"country": "department", "department": "province", "province": "district"}
-CODE_LEVEL = {0: "country", 2: "department", 4: "province", 6: "district"}
 
 
 @dataclass
@@ -60,8 +59,16 @@ class Row:
 
 def latest_refresh(code: str) -> Refresh | None:
     """The most recent refresh whose scope holds the whole unit ``code`` ("" = country)."""
-    scopes = [code[:n] for n in (0, 2, 4, 6) if n <= len(code)]
+    scopes = [code[:n] for n in range(len(code) + 1)]  # a scope is a prefix of the unit's code
     return Refresh.objects.filter(scope__in=scopes).order_by("-as_of", "-finished_at").first()
+
+
+def _level_of(profile: Profile, code: str) -> str:
+    """The level of unit ``code`` ("" = the country) in the profile's territory."""
+    level = profile.territory.level_of_code(code) if code else None
+    if code and level is None:
+        raise ValueError(f"{code!r} is not the code of a unit of {profile.profile.id}")
+    return level.id if level else "country"
 
 
 def cell_for(value: IndicatorValue, personal: bool, min_cell: int, name: str = "") -> Cell:
@@ -120,8 +127,8 @@ def section(code: str, user: Any, profile: Profile, chosen: str | None) -> Secti
 def dashboard(code: str, user: Any, profile: Profile, chosen: str | None, refresh: Refresh) -> dict:
     """Context for the indicators section of the page of unit ``code`` ("" = country), from
     ``refresh`` (:func:`section` checks there is one and that the profile has indicators)."""
-    level = CODE_LEVEL[len(code)]
-    unit_code = code or "PE"
+    level = _level_of(profile, code)
+    unit_code = code or profile.profile.country
     personal = can(user, Can.VIEW_PERSONAL)
     min_cell = profile.disclosure.min_cell
     values = {

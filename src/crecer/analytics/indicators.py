@@ -1,23 +1,18 @@
 """Indicator values by territory from the per-child status: for every indicator of the
 catalogue and every unit of every level, the numerator and the denominator (counts of
-children). Conditions are the catalogue's SQL, evaluated by Polars."""
+children). Conditions are the catalogue's parsed trees, rendered as Polars expressions."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import polars as pl
 
-from crecer.norms.indicators import Indicator
+from crecer.norms import Profile
+from crecer.norms.conditions import Renderer, Value
+from crecer.norms.indicators import Indicator, Part
+from crecer.profile import current_profile
 
-# Level -> expression giving each child's unit code at that level (null: not counted there).
-LEVELS: dict[str, pl.Expr] = {
-    "country": pl.lit("PE"),
-    "department": pl.col("district_id").str.slice(0, 2),
-    "province": pl.col("district_id").str.slice(0, 4),
-    "district": pl.col("district_id"),
-    "populated_center": pl.col("populated_center_id"),
-    "facility": pl.when(pl.col("care_facility") != "").then(pl.col("care_facility")),
-}
-LEVEL_CODE_LENGTH = {"country": 0, "department": 2, "province": 4, "district": 6}
 VALUE_SCHEMA = {
     "indicator": pl.String,
     "level": pl.String,
@@ -25,41 +20,133 @@ VALUE_SCHEMA = {
     "numerator": pl.Int64,
     "denominator": pl.Int64,
 }
+# The status column holding each child's code at the territory level named like its prefix;
+# levels finer than the district are read from the populated center's code.
+RESIDENCE, FINER = "district_id", "populated_center_id"
 
 
-class UnknownColumn(ValueError):
-    """An indicator's condition names a column the status table does not have."""
+class PolarsRenderer(Renderer[pl.Expr, pl.Expr]):
+    """A condition as a Polars expression. Polars keeps SQL's three-valued logic (a comparison
+    with a null is null, ``~null`` is null, ``null & False`` is False); the caller treats a
+    null result as "not counted", as a SQL WHERE does."""
+
+    def column(self, name: str) -> pl.Expr:
+        return pl.col(name)
+
+    def literal(self, value: Value) -> pl.Expr:
+        return pl.lit(value)
+
+    def all_of(self, parts: list[pl.Expr]) -> pl.Expr:
+        return pl.all_horizontal(parts) if len(parts) > 1 else parts[0]
+
+    def any_of(self, parts: list[pl.Expr]) -> pl.Expr:
+        return pl.any_horizontal(parts) if len(parts) > 1 else parts[0]
+
+    def negation(self, part: pl.Expr) -> pl.Expr:
+        return ~part
+
+    def truth(self, column: str) -> pl.Expr:
+        return pl.col(column)
+
+    def comparison(self, operator: str, left: pl.Expr, right: pl.Expr) -> pl.Expr:
+        match operator:
+            case "=":
+                return left == right
+            case "<>":
+                return left != right
+            case "<":
+                return left < right
+            case "<=":
+                return left <= right
+            case ">":
+                return left > right
+            case ">=":
+                return left >= right
+        raise ValueError(f"unknown comparison {operator!r}")
+
+    def is_null(self, operand: pl.Expr) -> pl.Expr:
+        return operand.is_null()
+
+    def in_list(self, operand: pl.Expr, values: list[Value]) -> pl.Expr:
+        # Without nulls_equal a null operand gives null, as SQL's IN does.
+        return operand.is_in(values)
+
+    def between(self, operand: pl.Expr, low: Value, high: Value) -> pl.Expr:
+        return operand.is_between(pl.lit(low), pl.lit(high), closed="both")
+
+
+def counted(indicator: Indicator, part: Part) -> pl.Expr:
+    """True for the children of ``part`` ("numerator" or "denominator") of ``indicator``:
+    where the condition is null (unknown), the child is not counted."""
+    return PolarsRenderer().render(indicator.condition(part)).fill_null(False)
+
+
+@dataclass(frozen=True)
+class UnitLevel:
+    """How a child's unit at one level is read from its status row: the prefix of ``length``
+    characters of ``column`` (the whole value when ``length`` is None), or the one country
+    unit ``country`` when ``column`` is None."""
+
+    id: str
+    column: str | None
+    length: int | None = None
+    country: str = ""
+
+    def code(self) -> pl.Expr:
+        """Each child's unit code at this level (null: not counted at this level)."""
+        if self.column is None:
+            return pl.lit(self.country)
+        value = pl.col(self.column)
+        if self.length is not None:
+            value = value.str.slice(0, self.length)
+        return pl.when(value != "").then(value)  # no facility, no unit
+
+
+def unit_levels(profile: Profile) -> list[UnitLevel]:
+    """The levels values are counted at, from the largest: the country (its ISO code), each
+    territory level of the profile, and the facility of care."""
+    territory = profile.territory
+    residence = territory.level("district").code_length
+    levels = [UnitLevel("country", None, country=profile.profile.country)]
+    for level in territory.levels:
+        if level.code_length <= residence:
+            levels.append(UnitLevel(level.id, RESIDENCE, level.code_length))
+        else:
+            levels.append(UnitLevel(level.id, FINER, level.code_length))
+    levels.append(UnitLevel("facility", "care_facility"))
+    return levels
+
+
+def level_names(profile: Profile | None = None) -> list[str]:
+    """The names of the levels of :func:`unit_levels` (the current profile's by default)."""
+    return [level.id for level in unit_levels(profile or current_profile())]
 
 
 def membership(status: pl.DataFrame, indicators: list[Indicator]) -> pl.DataFrame:
     """Per child, ``d__<id>`` (in the denominator) and ``n__<id>`` (in the numerator)."""
     columns = []
     for indicator in indicators:
-        denominator = _condition(indicator.denominator_sql(), indicator, status)
-        numerator = denominator & _condition(indicator.numerator, indicator, status)
-        columns += [denominator.alias(f"d__{indicator.id}"), numerator.alias(f"n__{indicator.id}")]
+        columns += [
+            counted(indicator, "denominator").alias(f"d__{indicator.id}"),
+            counted(indicator, "numerator").alias(f"n__{indicator.id}"),
+        ]
     return status.select(columns)
 
 
-def _condition(sql: str, indicator: Indicator, status: pl.DataFrame) -> pl.Expr:
-    expression = pl.sql_expr(sql)
-    missing = set(expression.meta.root_names()) - set(status.columns)
-    if missing:
-        raise UnknownColumn(
-            f"indicator {indicator.id}: unknown status column(s) {sorted(missing)} in {sql!r}"
-        )
-    return expression.fill_null(False)
-
-
 def values_by_territory(
-    status: pl.DataFrame, indicators: list[Indicator], levels: list[str] | None = None
+    status: pl.DataFrame,
+    indicators: list[Indicator],
+    levels: list[str] | None = None,
+    profile: Profile | None = None,
 ) -> pl.DataFrame:
-    """Long table: indicator, level, code, numerator, denominator (units with a denominator)."""
-    places = status.select("district_id", "populated_center_id", "care_facility")
+    """Long table: indicator, level, code, numerator, denominator (units with a denominator),
+    at ``levels`` (all of the profile's, the current profile's by default)."""
+    places = status.select(RESIDENCE, FINER, "care_facility")
     flags = places.hstack(membership(status, indicators))
     frames = []
-    for level in levels or list(LEVELS):
-        units = flags.select(LEVELS[level].alias("code"), pl.col(r"^[dn]__.*$"))
+    by_name = {level.id: level for level in unit_levels(profile or current_profile())}
+    for level in levels or list(by_name):
+        units = flags.select(by_name[level].code().alias("code"), pl.col(r"^[dn]__.*$"))
         sums = units.filter(pl.col("code").is_not_null()).group_by("code").agg(pl.all().sum())
         for indicator in indicators:
             frames.append(
@@ -76,6 +163,15 @@ def values_by_territory(
     return pl.concat(frames).sort("indicator", "level", "code")
 
 
-def levels_within(scope: str) -> list[str]:
-    """Levels whose units a refresh of ``scope`` (an ubigeo prefix, "" = all) sees whole."""
-    return [level for level in LEVELS if LEVEL_CODE_LENGTH.get(level, 99) >= len(scope)]
+def levels_within(scope: str, profile: Profile | None = None) -> list[str]:
+    """Levels whose units a refresh of ``scope`` (an ubigeo prefix, "" = all) sees whole: those
+    whose codes are at least as long as the scope (the country's is empty); units read whole
+    from a column (the facility) always."""
+    levels = unit_levels(profile or current_profile())
+    return [level.id for level in levels if _code_length(level) >= len(scope)]
+
+
+def _code_length(level: UnitLevel) -> float:
+    if level.column is None:
+        return 0
+    return float("inf") if level.length is None else level.length

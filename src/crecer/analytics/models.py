@@ -60,8 +60,10 @@ def _flag(label: str) -> models.BooleanField:
 
 
 class ChildStatus(models.Model):
-    """One child's status on the refresh's date. Columns are those of
-    :mod:`crecer.analytics.status`; indicator conditions are SQL over them."""
+    """One child's status on the refresh's date. The columns are those of the profile's status
+    schema (:func:`crecer.norms.indicators.status_schema`), with its types and nullability;
+    tests/analytics/test_status_schema.py fails when they differ, so that a requirement added
+    to the profile never counts in the aggregates and is missing here."""
 
     refresh = models.ForeignKey(Refresh, on_delete=models.CASCADE, related_name="statuses")
     child_id = models.BigIntegerField(db_index=True)  # not a FK: results outlive merges

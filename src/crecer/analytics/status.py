@@ -1,20 +1,25 @@
 """Per-child status on an as-of date, computed with the growth, anemia and schedule engines.
 
 Inputs are Polars frames (see :data:`CHILD_COLUMNS` and the event schemas below); the output has
-one row per child with the columns the indicator conditions use:
+one row per child with the columns of the profile's status schema
+(:func:`crecer.norms.indicators.status_schema`, the one definition the indicator conditions and
+the ``ChildStatus`` table follow), in its order and with its types:
 
 - identity and place: ``child_id``, ``district_id``, ``populated_center_id``, ``care_facility``,
   ``sex``, ``age_days``, ``age_months`` (completed), ``birth_weight_g``,
   ``low_birth_weight`` (< the profile's limit; null when unknown), ``lbw_or_premature``,
   ``has_dni`` (DNI or CUI), ``has_sis``;
 - growth, from the latest *valid* measurement of each index in the window (WHO flags and
-  missing values excluded): ``haz``, ``whz``, ``waz``, ``measured_on``, ``stunted`` (haz < -2),
-  ``severely_stunted`` (< -3), ``wasted`` (whz < -2), ``overweight`` (whz > 2),
-  ``underweight`` (waz < -2);
+  missing values excluded): ``haz``, ``whz``, ``waz``, ``measured_on``, and by the WHO cut-offs
+  of :func:`crecer.growth.classify` ``stunted`` (haz < -2), ``severely_stunted`` (< -3),
+  ``wasted`` (whz < -2), ``overweight`` (whz > 2), ``underweight`` (waz < -2), null where the
+  z-score is;
 - hemoglobin, from the latest test in the window: ``hb_observed``, ``hb_adjusted`` (null when
-  the altitude is unknown), ``anemic``, ``hb_tested_on``;
+  the altitude is unknown), ``anemic``, ``hb_tested_on``; an Hb value counts for the schedules
+  as the profile's ``services.hb_test.recorded_as``;
 - schedules: ``<requirement>_complete`` for each requirement and each compound flag of the
-  schedule in force (``cred_complete_for_age``, ``integrated_package``, …).
+  schedule in force (``cred_complete_for_age``, ``integrated_package``, …); null for those of
+  another version of the schedule.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ import numpy as np
 import polars as pl
 
 from crecer.anemia import assess_hemoglobin
-from crecer.growth import zscores
+from crecer.growth import classify, zscores
 from crecer.norms import Profile
+from crecer.norms.conditions import ColumnType
 from crecer.schedules import child_status
 
 CHILD_COLUMNS = {
@@ -60,7 +66,26 @@ HB_COLUMNS = {
 SERVICE_COLUMNS = {"child_id": pl.Int64, "date": pl.Date, "code": pl.String}
 # Growth indices used, as named by crecer.growth, and the status column each feeds.
 INDICES = {"lhfa": "haz", "wflh": "whz", "wfa": "waz"}
-HB_TEST_CODE = "85018"  # an Hb value recorded without its HIS row still counts as the test
+# Status column <- (index, the boolean of growth.classify that holds its cut-off).
+GROWTH_FLAGS = {
+    "stunted": ("lhfa", "stunting"),
+    "severely_stunted": ("lhfa", "severe_stunting"),
+    "wasted": ("wflh", "wasting"),
+    "overweight": ("wflh", "overweight"),
+    "underweight": ("wfa", "underweight"),
+}
+POLARS_TYPES: dict[ColumnType, pl.DataType] = {
+    ColumnType.BOOLEAN: pl.Boolean(),
+    ColumnType.INTEGER: pl.Int64(),
+    ColumnType.FLOAT: pl.Float64(),
+    ColumnType.TEXT: pl.String(),
+    ColumnType.DATE: pl.Date(),
+}
+
+
+def status_frame_schema(profile: Profile) -> dict[str, pl.DataType]:
+    """The Polars types of the status columns of ``profile``, in table order."""
+    return {name: POLARS_TYPES[c.type] for name, c in profile.status_schema().items()}
 
 
 def compute_status(
@@ -79,7 +104,17 @@ def compute_status(
     status = status.join(
         _hemoglobin(children, hemoglobin, window, as_of, profile), on="child_id", how="left"
     )
-    return status.hstack(_schedules(children, hemoglobin, services, as_of, profile))
+    status = status.hstack(_schedules(children, hemoglobin, services, as_of, profile))
+    return _as_schema(status, status_frame_schema(profile))
+
+
+def _as_schema(status: pl.DataFrame, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """``status`` with exactly the schema's columns, in its order and types; a column the
+    computation did not give (a requirement of another schedule version) is null."""
+    return status.select(
+        (pl.col(name) if name in status.columns else pl.lit(None)).cast(kind).alias(name)
+        for name, kind in schema.items()
+    )
 
 
 def district_chunks(children: pl.DataFrame, max_children: int) -> list[tuple[str, str]]:
@@ -176,13 +211,25 @@ def _growth(children: pl.DataFrame, growth: pl.DataFrame, start: date, as_of: da
         keep = latest.rename({"date": "measured_on"}) if column == "haz" else latest.drop("date")
         latest = keep
         result = result.join(latest, on="child_id", how="left")
-    return result.with_columns(
-        (pl.col("haz") < -2).alias("stunted"),
-        (pl.col("haz") < -3).alias("severely_stunted"),
-        (pl.col("whz") < -2).alias("wasted"),
-        (pl.col("whz") > 2).alias("overweight"),
-        (pl.col("waz") < -2).alias("underweight"),
-    )
+    return result.with_columns(_growth_flags(result))
+
+
+def _growth_flags(latest: pl.DataFrame) -> list[pl.Expr]:
+    """The cut-offs of growth.classify on each child's latest valid z-scores (of measurements
+    that may differ by index), null where the z-score is."""
+    z = {
+        f"z_{index}": latest[column].fill_null(np.nan).to_numpy()
+        for index, column in INDICES.items()
+    }
+    # No oedema here: zscores leaves the weight-based z blank with oedema (§8), so such a
+    # measurement never is the latest valid one of whz or waz.
+    classified = classify(z, oedema=np.zeros(latest.height, dtype=bool))
+    return [
+        pl.when(pl.col(INDICES[index]).is_not_null())
+        .then(pl.Series(name, classified[category]))
+        .alias(name)
+        for name, (index, category) in GROWTH_FLAGS.items()
+    ]
 
 
 def _hemoglobin(
@@ -230,6 +277,7 @@ def _schedules(
     """``<requirement>_complete`` and the flags, in the order of ``children``."""
     if profile.schedules is None:
         return pl.DataFrame()
+    hb_test_code = profile.services.hb_test.recorded_as
     position = children.select("child_id", pl.int_range(pl.len()).alias("row"))
     identity_events = pl.concat(
         [
@@ -241,7 +289,8 @@ def _schedules(
                 pl.col("sis_affiliation_date").alias("date"),
                 pl.lit("SIS").alias("code"),
             ),
-            hemoglobin.select("child_id", "date", pl.lit(HB_TEST_CODE).alias("code")),
+            # An Hb value recorded without its HIS row still counts as the test.
+            hemoglobin.select("child_id", "date", pl.lit(hb_test_code).alias("code")),
             services.select("child_id", "date", "code"),
         ]
     ).drop_nulls()

@@ -21,7 +21,7 @@ from crecer.access.models import Action
 from crecer.access.policy import Can
 from crecer.analytics import opendata, worklist_rows
 from crecer.analytics.dashboard import latest_refresh
-from crecer.analytics.indicators import LEVELS
+from crecer.analytics.indicators import level_names
 from crecer.analytics.lists import children_behind
 from crecer.analytics.models import ChildStatus, Refresh
 from crecer.profile import current_profile
@@ -32,7 +32,7 @@ T = TypeVar("T")
 
 class CellForm(forms.Form):
     indicator = forms.SlugField()
-    level = forms.ChoiceField(choices=[(level, level) for level in LEVELS])
+    level = forms.ChoiceField(choices=lambda: [(level, level) for level in level_names()])
     code = forms.CharField(max_length=255)
     part = forms.ChoiceField(choices=[("numerator", "numerator"), ("denominator", "denominator")])
 
@@ -42,7 +42,7 @@ def _territory_of(level: str, code: str) -> str:
     if level == "country":
         return ""
     if level == "populated_center":
-        return code[:6]
+        return code[: current_profile().territory.level("district").code_length]
     if level == "facility":
         return ""  # a facility's children are filtered by the user's scope below
     return code

@@ -31,6 +31,8 @@ from crecer.norms.conditions import (
 from crecer.norms.conditions import Literal as Value
 from crecer.norms.schedule import ScheduleNorms
 
+Part = Literal["numerator", "denominator"]  # the two counts of an indicator
+
 
 @dataclass(frozen=True)
 class StatusColumn:
@@ -154,7 +156,7 @@ class Indicator(Cited):
             except ConditionError as error:
                 raise ValueError(f"indicator {self.id}: {field} {text!r}: {error}") from None
 
-    def condition(self, part: Literal["numerator", "denominator"]) -> Condition:
+    def condition(self, part: Part) -> Condition:
         """The whole condition of ``part``: the denominator is the age band, the population
         and the denominator condition; the numerator is all that and the numerator condition."""
         age = Column("age_days")

@@ -1,8 +1,10 @@
 """Territory pages, composed in the shell: a unit of the territory app with the analytics app's
 indicators. One URL per unit, ``/territory/<code>/``, where the code's length says the
-level (2 department, 4 province, 6 district)."""
+level (the profile's territory levels: 2 department, 4 province, 6 district in Peru)."""
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from django.core.paginator import Paginator
 from django.db.models import Count
@@ -17,15 +19,11 @@ CENTERS_PER_PAGE = 100
 
 
 def unit(request: HttpRequest, code: str) -> HttpResponse:
-    if not code.isdigit():
+    level = current_profile().territory.level_of_code(code)
+    page = PAGES.get(level.id) if level else None
+    if page is None:
         raise Http404
-    if len(code) == 2:
-        return department_page(request, code)
-    if len(code) == 4:
-        return province_page(request, code)
-    if len(code) == 6:
-        return district_page(request, code)
-    raise Http404
+    return page(request, code)
 
 
 def department_page(request: HttpRequest, code: str) -> HttpResponse:
@@ -78,6 +76,13 @@ def district_page(request: HttpRequest, code: str) -> HttpResponse:
             "indicators": indicators_of(request, code),
         },
     )
+
+
+PAGES: dict[str, Callable[[HttpRequest, str], HttpResponse]] = {
+    "department": department_page,
+    "province": province_page,
+    "district": district_page,
+}
 
 
 def indicators_of(request: HttpRequest, code: str) -> Section | None:
