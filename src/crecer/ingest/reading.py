@@ -132,24 +132,88 @@ def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
         if not header:
             raise UnreadableFile(f"{path.name}: empty file, expected a header line")
         return header, PlainLines(_plain_lines(path, encoding, delimiter)), encoding, delimiter
-    # newline="": the csv module splits records itself (a quoted field may hold a line break).
+    # newline="": lines keep their own ends (CRLF, LF or a lone CR, as csv reads them), so a
+    # record that spans several lines is joined back exactly as written.
     handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
-    reader = csv.reader((_visible(line) for line in handle), delimiter=delimiter)
-    header = next(reader, [])
+    lines = enumerate((_visible(line) for line in handle), start=1)
+    first_line = next(lines, (1, ""))[1]
+    header = next(csv.reader([first_line], delimiter=delimiter), [])
     if not header:
         handle.close()
         raise UnreadableFile(f"{path.name}: empty file, expected a header line")
 
     def body() -> Iterator[tuple[int, list[str]]]:
         with handle:
-            previous = reader.line_num
-            for cells in reader:
-                line = previous + 1
-                previous = reader.line_num
+            for line, cells in QuotedRecords(lines, delimiter, len(header)):
                 if any(cell.strip() for cell in cells):
                     yield line, cells
 
     return header, body(), encoding, delimiter
+
+
+class StrayQuote(list):
+    """The cells of a line whose double quote opens a field that never closes into a record
+    of the header's width: the line alone, split at every delimiter, as written."""
+
+
+class QuotedRecords(Iterator[tuple[int, list[str]]]):
+    """Records of a file with quotes, each with the number of its first line, where every
+    physical line is accounted for.
+
+    A quoted field may hold a line break, so Python's ``csv`` joins lines until the quote
+    closes; a stray quote (``"ROSA`` in a last column) would swallow every following line
+    into one field. A record that spans several lines is kept only when it has the header's
+    number of cells and none of its continuation lines is a row on its own (the header's
+    number of cells, split at the delimiter). Otherwise its first line comes back alone as a
+    :class:`StrayQuote` and reading starts again on the next line. At most
+    ``MAX_RECORD_LINES`` lines make one record."""
+
+    MAX_RECORD_LINES = 50
+
+    def __init__(self, lines: Iterator[tuple[int, str]], delimiter: str, width: int) -> None:
+        self.lines = lines
+        self.delimiter = delimiter
+        self.width = width
+        self.pushed_back: list[tuple[int, str]] = []  # lines to read again, last first
+        self.taken: list[tuple[int, str]] = []  # the lines of the record being read
+        self.unclosed = False  # the record's quote was still open after its last line
+
+    def __next__(self) -> tuple[int, list[str]]:
+        self.taken, self.unclosed = [], False
+        reader = csv.reader(self._record_lines(), delimiter=self.delimiter)
+        try:
+            cells, broken = next(reader, []), False
+        except csv.Error:  # e.g. a field beyond csv's size limit
+            cells, broken = [], True
+        if not self.taken:
+            raise StopIteration
+        whole = not broken and not self.unclosed
+        if whole and (len(self.taken) == 1 or self._is_one_record(cells)):
+            return self.taken[0][0], cells
+        (number, text), *rest = self.taken
+        self.pushed_back.extend(reversed(rest))
+        stray = text.removesuffix("\n").removesuffix("\r")
+        return number, StrayQuote(stray.split(self.delimiter))
+
+    def _record_lines(self) -> Iterator[str]:
+        """The lines of one record, as csv asks for them: csv asks for another line only
+        while a quoted field is open, so a line asked for and not given (the file's end, or
+        the limit) means the quote never closed."""
+        while True:
+            line = None
+            if len(self.taken) < self.MAX_RECORD_LINES:
+                line = self.pushed_back.pop() if self.pushed_back else next(self.lines, None)
+            if line is None:
+                self.unclosed = bool(self.taken)
+                return
+            self.taken.append(line)
+            yield line[1]
+
+    def _is_one_record(self, cells: list[str]) -> bool:
+        if len(cells) != self.width:
+            return False
+        continuations = (text for _number, text in self.taken[1:])
+        return not any(text.count(self.delimiter) + 1 == self.width for text in continuations)
 
 
 def _visible(text: str) -> str:
@@ -316,6 +380,12 @@ def _cell_text(value: object) -> str:
     return str(value).replace("\x00", "\ufffd").strip()
 
 
+def _problem(cells: list[str], width: int) -> str | None:
+    if isinstance(cells, StrayQuote):
+        return reason("stray_quote")
+    return reason("field_count", len(cells), width) if len(cells) != width else None
+
+
 def _table(
     header: list[str],
     names: dict[str, int],
@@ -326,9 +396,7 @@ def _table(
     width = len(header)
     lines = [line for line, _cells in rows]
     cells = [row_cells for _line, row_cells in rows]
-    problems = [
-        reason("field_count", len(row), width) if len(row) != width else None for row in cells
-    ]
+    problems = [_problem(row, width) for row in cells]
     # Short rows are padded so that every column has a value for every row.
     padded = [row if len(row) >= width else row + [""] * (width - len(row)) for row in cells]
     by_position = list(zip(*padded, strict=False)) if padded else [() for _ in header]

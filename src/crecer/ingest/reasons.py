@@ -82,4 +82,11 @@ def code_of(stored: str) -> str:
 
 
 # The reasons of reading itself, common to every import.
-register({"field_count": gettext_noop("has {0} fields, the header has {1}")})
+register(
+    {
+        "field_count": gettext_noop("has {0} fields, the header has {1}"),
+        "stray_quote": gettext_noop(
+            "a double quote opens a field that does not close: the line is kept as written"
+        ),
+    }
+)
