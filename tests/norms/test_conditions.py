@@ -140,7 +140,8 @@ def test_a_bad_condition_fails_at_load_with_the_indicator_and_the_part(tmp_path,
     with pytest.raises(ProfileError) as caught:
         load_profile(path)
     message = str(caught.value)
-    assert f"indicator severe_stunting_u5: numerator {numerator!r}: " in message
+    where = "analytics.indicators[2]: indicator severe_stunting_u5"
+    assert f"{where}: numerator {numerator!r}: " in message
     assert named in message
 
 

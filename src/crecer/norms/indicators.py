@@ -196,9 +196,13 @@ class AnalyticsNorms(Strict):
         return self
 
     def check_columns(self, schema: Schema) -> None:
-        """Every indicator's conditions against the status columns ``schema``."""
-        for indicator in self.indicators:
-            indicator.check_columns(schema)
+        """Every indicator's conditions against the status columns ``schema``; the error
+        names the indicator's place in the profile, as a failure of its own fields does."""
+        for index, indicator in enumerate(self.indicators):
+            try:
+                indicator.check_columns(schema)
+            except ValueError as error:
+                raise ValueError(f"analytics.indicators[{index}]: {error}") from None
 
     def indicator(self, indicator_id: str) -> Indicator:
         for indicator in self.indicators:
