@@ -1,4 +1,7 @@
 import io
+import os
+import sqlite3
+import stat
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -55,3 +58,47 @@ def test_demo_prepares_the_data_without_serving(reference, tmp_path):
     # One demo user per role, with credentials printed.
     for username in ("demo_admin", "demo_registry", "demo_health", "demo_analyst"):
         assert username in result.stdout
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(os.stat(path).st_mode)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_the_data_folder_and_the_database_are_private(tmp_path):
+    """The SQLite file and its WAL hold every child's record: readable by their owner only, in
+    a folder only its owner may enter (the secret key already was 600)."""
+    folder = tmp_path / "data"
+    env = crecer_env(folder)
+    env.pop("CRECER_DATABASE_URL")  # the default: crecer.sqlite3 in the data folder
+    old_umask = os.umask(0o022)  # what most systems use: files 644, folders 755
+    try:
+        result = run_crecer(env, "migrate", "--no-input")
+        assert result.returncode == 0, result.stderr
+        with sqlite3.connect(folder / "crecer.sqlite3") as db:  # SQLite itself makes the WAL
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("CREATE TABLE probe (x)")
+    finally:
+        os.umask(old_umask)
+    assert mode(folder) == 0o700
+    assert mode(folder / "crecer.sqlite3") == 0o600
+    assert mode(folder / "secret_key") == 0o600
+    for companion in ("crecer.sqlite3-wal", "crecer.sqlite3-shm"):
+        if (folder / companion).exists():
+            assert mode(folder / companion) == 0o600, companion
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+def test_an_existing_data_folder_readable_by_others_is_made_private(tmp_path):
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    for name in ("crecer.sqlite3", "crecer.sqlite3-wal", "crecer.sqlite3-shm"):
+        (folder / name).touch()
+        (folder / name).chmod(0o644)
+    env = crecer_env(folder)
+    result = run_crecer(env, "check")
+    assert result.returncode == 0, result.stderr
+    assert mode(folder) == 0o700
+    for name in ("crecer.sqlite3", "crecer.sqlite3-wal", "crecer.sqlite3-shm"):
+        assert mode(folder / name) == 0o600, name

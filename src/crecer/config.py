@@ -6,13 +6,17 @@ without configuring Django.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import stat
 from pathlib import Path
 
 import platformdirs
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
+PRIVATE_DIR = 0o700  # the data folder: its owner only
+PRIVATE_FILE = 0o600  # the database, its WAL and shared-memory files, the secret key
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -36,12 +40,38 @@ def data_dir() -> Path:
 
     ``CRECER_DATA_DIR`` wins; otherwise the per-user data folder of the operating system
     (e.g. ``~/.local/share/crecer`` on Linux, ``%LOCALAPPDATA%\\crecer`` on Windows).
-    Created on first use.
+    Created on first use, readable by its owner only (it holds personal data and the key); a
+    folder that was readable by others is made private.
     """
     configured = os.environ.get("CRECER_DATA_DIR")
     path = Path(configured).expanduser() if configured else platformdirs.user_data_path("crecer")
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    restrict(path, PRIVATE_DIR)
     return path
+
+
+def restrict(path: Path, mode: int) -> None:
+    """Take away every permission beyond ``mode`` from a file or folder of the current user
+    (POSIX; others' files, missing files and Windows are left alone)."""
+    if os.name != "posix":
+        return
+    try:
+        found = path.stat()
+    except FileNotFoundError:
+        return
+    if found.st_uid == os.getuid() and stat.S_IMODE(found.st_mode) & ~mode:
+        path.chmod(stat.S_IMODE(found.st_mode) & mode)
+
+
+def private_sqlite_file(path: Path) -> None:
+    """Create the SQLite database file readable by its owner only, before SQLite does with the
+    umask's mode (644); SQLite gives its ``-wal``, ``-shm`` and ``-journal`` files the mode of
+    the database file. An existing database and its companions are made private too."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE))
+    for companion in ("", "-wal", "-shm", "-journal"):
+        restrict(path.with_name(path.name + companion), PRIVATE_FILE)
 
 
 def default_database_url(folder: Path) -> str:

@@ -20,7 +20,14 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from crecer.config import data_dir, default_database_url, env_flag, env_list, secret_key
+from crecer.config import (
+    data_dir,
+    default_database_url,
+    env_flag,
+    env_list,
+    private_sqlite_file,
+    secret_key,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
@@ -120,7 +127,8 @@ def _database_settings(url: str) -> dict:
     config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
-        Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+        if config["NAME"] and config["NAME"] != ":memory:":
+            private_sqlite_file(Path(config["NAME"]))  # mode 600, and so its WAL
         config["OPTIONS"] = {
             # WAL lets the web server read while an import writes; IMMEDIATE makes writers
             # wait for the lock (up to `timeout`) instead of failing with "database is locked".
