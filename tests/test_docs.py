@@ -43,3 +43,28 @@ def test_every_territory_file_kind_is_documented():
 
     for kind in LoadKind.values:
         assert f"| `{kind}` |" in README, kind
+
+
+INDICATORS_DOC = (Path(__file__).resolve().parent.parent / "docs" / "indicators.md").read_text(
+    encoding="utf-8"
+)
+
+
+def test_every_indicator_is_documented():
+    from crecer.norms import load_profile
+
+    indicators = load_profile("peru").analytics.indicators
+    assert len(indicators) > 20
+    for indicator in indicators:
+        assert f"| `{indicator.id}` |" in INDICATORS_DOC, (
+            f"indicator {indicator.id} is not in docs/indicators.md"
+        )
+
+
+def test_every_status_column_is_documented():
+    from crecer.norms import load_profile
+
+    for column in load_profile("peru").status_schema():
+        assert f"| `{column}` |" in INDICATORS_DOC, (
+            f"status column {column} is not in docs/indicators.md"
+        )
