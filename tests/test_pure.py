@@ -23,6 +23,7 @@ PURE_MODULES = [
     "crecer.ingest.checks",
     "crecer.ingest.reasons",
     "crecer.ingest.text",
+    "crecer.ingest.safe_cells",
 ]
 
 IMPORT_ALL = """

@@ -9,6 +9,7 @@ import polars as pl
 
 from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.disclosure import suppress_rate
+from crecer.ingest.safe_cells import safe_frame
 from crecer.norms import Profile
 
 # Documented on the open-data page; the order is the files' column order.
@@ -84,7 +85,7 @@ def values(
 def as_bytes(frame: pl.DataFrame, kind: str) -> bytes:
     buffer = io.BytesIO()
     if kind == "csv":
-        frame.write_csv(buffer)
+        safe_frame(frame).write_csv(buffer)  # text cells formula-safe, numbers as they are
     elif kind == "parquet":
         frame.write_parquet(buffer)
     else:

@@ -20,6 +20,7 @@ from crecer.access.models import ScopeLevel
 from crecer.analytics import worklists
 from crecer.analytics.dashboard import latest_refresh
 from crecer.analytics.models import ChildStatus, Refresh
+from crecer.ingest.safe_cells import safe_writer, xlsx_cell, xlsx_row
 from crecer.norms import AnemiaNorms
 from crecer.registry.models import Child
 from crecer.territory.models import Department, District, PopulatedCenter, Province, within
@@ -324,38 +325,36 @@ def _rounded(value: float | None, digits: int) -> float | None:
 
 def to_csv(rows: list[WorkRow]) -> bytes:
     """Semicolon-separated UTF-8 with a BOM, dates as dd/mm/yyyy: what Excel in Peru opens
-    with its accents and Ñ (as the registry export)."""
-    import csv
-
+    with its accents and Ñ (as the registry export). Text cells are formula-safe; numbers are
+    written as numbers (a negative z-score is no formula)."""
     text = io.StringIO()
-    writer = csv.writer(text, delimiter=";", lineterminator="\n")
+    writer = safe_writer(text, delimiter=";", lineterminator="\n")
     writer.writerow(export_header())
     for row in rows:
-        writer.writerow(_csv_text(value) for value in export_values(row))
+        writer.writerow(_csv_cell(value) for value in export_values(row))
     return b"\xef\xbb\xbf" + text.getvalue().encode("utf-8")
 
 
-def _csv_text(value: Any) -> str:
+def _csv_cell(value: Any) -> Any:
     if value is None:
         return ""
     if isinstance(value, date):
         return value.strftime("%d/%m/%Y")
-    return str(value)
+    return value  # text (made safe by the writer) or a number (written as it is)
 
 
 def to_xlsx(rows: list[WorkRow]) -> bytes:
-    """One sheet, numbers and dates typed, the header row frozen."""
+    """One sheet, numbers and dates typed, text formula-safe, the header row frozen."""
     from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(_("Work list")[:31])
     sheet.freeze_panes = "A2"
-    sheet.append(export_header())
+    sheet.append(xlsx_row(sheet, export_header()))
     for row in rows:
         cells = []
         for value in export_values(row):
-            cell = WriteOnlyCell(sheet, value=value)
+            cell = xlsx_cell(sheet, value)
             if isinstance(value, date):
                 cell.number_format = "DD/MM/YYYY"
             cells.append(cell)

@@ -10,7 +10,10 @@
   import kinds that the upload page, the report page, the quarantine CSV and ``crecer import``
   serve, and :mod:`~crecer.ingest.bulk` the bulk writer (COPY / executemany).
 
+- :mod:`~crecer.ingest.safe_cells` makes every cell Crecer writes back out formula-safe: each
+  CSV and XLSX export (registry, work list, open data, quarantine) goes through it.
+
 An import declares its columns, its pure row validation and its write step (see
-``docs/adding-an-import.md``). The reading, columns, reasons and checks modules are pure (no
-Django); the rest is a Django app.
+``docs/adding-an-import.md``). The reading, columns, reasons, checks and safe_cells modules
+are pure (no Django); the rest is a Django app.
 """

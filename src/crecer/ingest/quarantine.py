@@ -4,6 +4,8 @@ and every reason, written in bulk; and read back as a table for the report's CSV
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import overload
 
 import polars as pl
 
@@ -11,6 +13,7 @@ from crecer.ingest import bulk
 from crecer.ingest.models import ImportRun, QuarantinedRow
 from crecer.ingest.reading import Table
 from crecer.ingest.reasons import describe
+from crecer.ingest.safe_cells import safe_frame
 
 
 def write_quarantined(run_id: int, table: Table, rows: list[tuple[int, list[str]]]) -> None:
@@ -43,3 +46,13 @@ def quarantine_frame(run: ImportRun) -> pl.DataFrame:
         },
         schema={"line": pl.Int64, "reasons": pl.String, "raw": pl.String},
     )
+
+
+@overload
+def quarantine_report_csv(run: ImportRun, file: None = None) -> str: ...
+@overload
+def quarantine_report_csv(run: ImportRun, file: Path) -> None: ...
+def quarantine_report_csv(run: ImportRun, file: Path | None = None) -> str | None:
+    """The quarantine of a run as CSV (to ``file``, or returned as text), every text cell
+    formula-safe: the raw values are what a file brought in, a name like ``=HYPERLINK(…)`` too."""
+    return safe_frame(quarantine_frame(run)).write_csv(file)

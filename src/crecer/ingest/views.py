@@ -16,7 +16,7 @@ from crecer.ingest.forms import UploadForm
 from crecer.ingest.kinds import ImportKind
 from crecer.ingest.kinds import kind as kind_named
 from crecer.ingest.models import ImportRun
-from crecer.ingest.quarantine import quarantine_frame
+from crecer.ingest.quarantine import quarantine_report_csv
 
 RECENT_RUNS = 20
 SHOWN_ROWS = 500
@@ -80,5 +80,5 @@ def quarantine_csv(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     name = f"{spec.report_prefix}-{run.pk}-quarantine.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # so that Excel opens the UTF-8 file with its accents
-    response.write(quarantine_frame(run).write_csv())
+    response.write(quarantine_report_csv(run))
     return response

@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 from django.db.models import QuerySet
 
+from crecer.ingest.safe_cells import safe_frame, xlsx_row
 from crecer.registry.columns import ALIASES, EXPORT_ORDER
 from crecer.registry.models import Child
 from crecer.territory.models import within
@@ -51,8 +52,9 @@ def _text(value: object) -> str:
 
 
 def to_csv(frame: pl.DataFrame) -> bytes:
-    # A BOM so that Excel on Windows opens the UTF-8 file with its accents and Ñ.
-    return b"\xef\xbb\xbf" + frame.write_csv(separator=";").encode("utf-8")
+    # A BOM so that Excel on Windows opens the UTF-8 file with its accents and Ñ; every text
+    # cell formula-safe (a name starting with "=" is written as "'=...").
+    return b"\xef\xbb\xbf" + safe_frame(frame).write_csv(separator=";").encode("utf-8")
 
 
 def to_xlsx(frame: pl.DataFrame) -> bytes:
@@ -60,9 +62,9 @@ def to_xlsx(frame: pl.DataFrame) -> bytes:
 
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("Padrón")
-    sheet.append(frame.columns)
+    sheet.append(xlsx_row(sheet, frame.columns))
     for row in frame.iter_rows():
-        sheet.append(list(row))
+        sheet.append(xlsx_row(sheet, row))  # text typed as text, formula-safe
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -13,7 +13,7 @@ from crecer.database import ensure_migrated
 from crecer.ingest.columns import UnreadableFile
 from crecer.ingest.kinds import kind as kind_named
 from crecer.ingest.kinds import kinds
-from crecer.ingest.quarantine import quarantine_frame
+from crecer.ingest.quarantine import quarantine_report_csv
 
 SHOWN = 30
 
@@ -50,7 +50,7 @@ class Command(BaseCommand):
         if run.quarantined > SHOWN:
             self.stdout.write(f"  … and {run.quarantined - SHOWN} more (see the import page)")
         if report:
-            quarantine_frame(run).write_csv(report)
+            quarantine_report_csv(run, report)
             self.stdout.write(f"Quarantined rows written to {report}")
 
     def progress(self, stage: str, done: int, total: int) -> None:

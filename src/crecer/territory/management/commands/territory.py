@@ -68,10 +68,10 @@ class Command(BaseCommand):
 
 
 def write_rejections(path: Path, reports: list[LoadReport]) -> None:
-    import csv
+    from crecer.ingest.safe_cells import safe_writer
 
     with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle)
+        writer = safe_writer(handle)  # the raw lines as the file had them, formula-safe
         writer.writerow(["file", "position", "reason", "raw"])
         for report in reports:
             for error in report.errors:
