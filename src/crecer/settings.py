@@ -148,11 +148,15 @@ LOGOUT_REDIRECT_URL = "web:home"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# Password rules: not like the user name or e-mail, at least 8 characters, not a common
+# password, not only digits, at least 5 different characters.
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # not one character repeated, nor a few in turn ("aaaaaaaaaaaa", "abababababab")
+    {"NAME": "crecer.access.validators.DistinctCharactersValidator"},
 ]
 
 # Spanish first: the Peru profile's default language. Message ids are English.
