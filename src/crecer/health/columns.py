@@ -38,9 +38,55 @@ ALIASES: dict[str, list[str]] = {
 }
 IDENTIFIERS = ["dni", "cui", "cnv", "padron_code"]
 
+# Columns known and left unread on purpose, so they are not reported as unrecognised: the
+# demo's derived columns, and the rest of HIS-MINSA's open-data extract (internal ids of HIS,
+# the registration bookkeeping, the age as HIS computed it; Crecer computes its own).
+UNREAD = [
+    "requirement",
+    "altitude_source",
+    *[
+        "Id_Cita",
+        "Anio",
+        "Mes",
+        "Dia",
+        "Lote",
+        "Num_Pag",
+        "Num_Reg",
+        "Id_Ups",
+        "Id_Establecimiento",
+        "Id_Paciente",
+        "Id_Personal",
+        "Id_Registrador",
+        "Id_Financiador",
+        "Id_Condicion_Establecimiento",
+        "Id_Condicion_Servicio",
+        "Edad_Reg",
+        "Tipo_Edad",
+        "Anio_Actual_Paciente",
+        "Mes_Actual_Paciente",
+        "Dia_Actual_Paciente",
+        "Id_Turno",
+        "Tipo_Diagnostico",
+        "Id_Correlativo",
+        "Id_Correlativo_Lab",
+        "Perimetro_Abdominal",
+        "Id_Otra_Condicion",
+        "Id_Centro_Poblado",
+        "Fecha_Ultima_Regla",
+        "Fecha_Solicitud_Hb",
+        "Fecha_Resultado_Hb",
+        "Fecha_Registro",
+        "Fecha_Modificacion",
+        "Id_Pais",
+        "Genero",
+        "Fecha_Nacimiento_Paciente",
+    ],
+]
+
 EVENT_COLUMNS = Columns(
     ALIASES,
     expected="HIS-MINSA headers (Fecha_Atencion, Numero_Documento_Paciente, Codigo_Item…) or "
     "Crecer's (date, dni, code…)",
     required={"date": "attention date"},
+    unread=UNREAD,
 )

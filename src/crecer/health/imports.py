@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crecer.access import policy
 from crecer.access.policy import Can
+from crecer.health.columns import EVENT_COLUMNS
 from crecer.health.importer import import_events
 from crecer.ingest.kinds import ImportKind
 from crecer.ingest.models import ImportRun
@@ -38,6 +39,7 @@ EVENTS = ImportKind(
     ),
     command_help="service events: HIS-MINSA rows or Crecer's CSV (growth, Hb, codes)",
     namespace="health",
+    columns=EVENT_COLUMNS,
     run=_import,
     may_import=lambda user: policy.can(user, Can.RECORD_SERVICES),
     reads_all=lambda user: policy.access_of(user).scope.national,

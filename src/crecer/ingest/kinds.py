@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crecer.ingest.columns import Columns
 from crecer.ingest.models import ImportRun
 
 
@@ -29,6 +30,7 @@ class ImportKind:
     file_help: Any
     command_help: str
     namespace: str
+    columns: Columns  # to name the file's unrecognised columns before importing it
     run: Callable[..., ImportRun]
     may_import: Callable[[Any], bool]
     reads_all: Callable[[Any], bool]

@@ -28,6 +28,9 @@ class ImportRun(models.Model):
     updated = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     quarantined = models.PositiveIntegerField(_("quarantined"), default=0)
+    # The file's columns the import did not read, by their titles: named in the report, their
+    # values kept line by line (UnreadValues).
+    ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]
@@ -62,3 +65,20 @@ class QuarantinedRow(models.Model):
     def described_reasons(self) -> list[str]:
         """The reasons as text in the active language."""
         return [describe(stored) for stored in self.reasons]
+
+
+class UnreadValues(models.Model):
+    """The values of a line in the columns its import did not read (``ImportRun.
+    ignored_columns``), kept so that a later mapping of those columns can recover them."""
+
+    run = models.ForeignKey(ImportRun, on_delete=models.CASCADE, related_name="unread_values")
+    line = models.PositiveIntegerField(_("line"))
+    values = models.JSONField(_("values"))  # column title -> the cell as written
+
+    class Meta:
+        ordering = ["run", "line"]
+        verbose_name = _("values of ignored columns")
+        verbose_name_plural = _("values of ignored columns")
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.values}"

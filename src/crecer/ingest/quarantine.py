@@ -10,7 +10,7 @@ from typing import overload
 import polars as pl
 
 from crecer.ingest import bulk
-from crecer.ingest.models import ImportRun, QuarantinedRow
+from crecer.ingest.models import ImportRun, QuarantinedRow, UnreadValues
 from crecer.ingest.reading import Table
 from crecer.ingest.reasons import describe
 from crecer.ingest.safe_cells import safe_frame
@@ -33,6 +33,38 @@ def write_quarantined(run_id: int, table: Table, rows: list[tuple[int, list[str]
         }
     )
     bulk.insert(QuarantinedRow._meta.db_table, frame)
+
+
+def write_unread(run: ImportRun, table: Table) -> None:
+    """Keep the values of the columns the import does not read, for every line that has one,
+    and name each such column on the run (a blank-titled one once it holds a value)."""
+    if not table.unknown:
+        return
+    frame = pl.DataFrame(list(table.unknown.values())).with_columns(table.lines.alias("__line"))
+    titles = list(table.unknown)
+    filled = pl.any_horizontal(pl.col(title).str.strip_chars() != "" for title in titles)
+    rows = frame.filter(filled)
+    named = [title for title in titles if not table.header_is_blank(title)]
+    with_values = [title for title in titles if (rows[title].str.strip_chars() != "").any()]
+    for title in [*named, *with_values]:
+        if title not in run.ignored_columns:
+            run.ignored_columns.append(title)
+    if rows.is_empty():
+        return
+    values = [
+        json.dumps({title: cell for title, cell in zip(titles, cells, strict=True) if cell})
+        for cells in rows.select(titles).iter_rows()
+    ]
+    bulk.insert(
+        UnreadValues._meta.db_table,
+        pl.DataFrame(
+            {
+                "run_id": pl.Series([run.pk] * rows.height, dtype=pl.Int64),
+                "line": rows["__line"],
+                "values": pl.Series(values, dtype=pl.String),
+            }
+        ),
+    )
 
 
 def quarantine_frame(run: ImportRun) -> pl.DataFrame:

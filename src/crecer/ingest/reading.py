@@ -51,7 +51,16 @@ class Table:
     problems: pl.Series
     encoding: str = ""
     delimiter: str = ""
-    unknown_headers: list[str] = field(default_factory=list)
+    unknown: dict[str, pl.Series] = field(default_factory=dict)  # title -> cells
+
+    def header_is_blank(self, title: str) -> bool:
+        """True for an unread column whose header cell is blank (titled by its position)."""
+        return title.startswith("column ") and title not in self.header
+
+    @property
+    def unknown_headers(self) -> list[str]:
+        """The titles of the columns the import does not read (a blank one by its position)."""
+        return list(self.unknown)
 
     def __len__(self) -> int:
         return len(self.lines)
@@ -91,20 +100,61 @@ def read_chunks(path: Path, columns: Columns, rows: int | None = None) -> Iterat
     else:
         header, body, encoding, delimiter = _open_csv(path)
     names = columns.positions(header)
+    unknown = unknown_titles(header, columns)
     rows = rows or CHUNK_ROWS
     if isinstance(body, PlainLines):
         for lines in _rechunked(body, rows):
-            yield _plain_table(header, names, lines, encoding, delimiter)
+            yield _plain_table(header, names, unknown, lines, encoding, delimiter)
         return
     batch: list[tuple[int, list[str]]] = []
     yielded = False
     for row in body:
         batch.append(row)
         if len(batch) >= rows:
-            yield _table(header, names, batch, encoding, delimiter)
+            yield _table(header, names, unknown, batch, encoding, delimiter)
             yielded, batch = True, []
     if batch or not yielded:
-        yield _table(header, names, batch, encoding, delimiter)
+        yield _table(header, names, unknown, batch, encoding, delimiter)
+
+
+def unknown_titles(header: list[str], columns: Columns) -> dict[str, int]:
+    """Each column the import does not read, by a title that tells it apart (a blank one by
+    its position, a repeated one with its position too) -> its position."""
+    titles: dict[str, int] = {}
+    for index in columns.unknown(header):
+        title = header[index].strip() or f"column {index + 1}"
+        if title in titles or columns.name_for(title):
+            title = f"{title} (column {index + 1})"
+        titles[title] = index
+    return titles
+
+
+def unknown_columns(path: Path, columns: Columns) -> list[str]:
+    """The columns of the file's header that the import would not read, reading only the
+    header (to ask the user before an import). Raises :class:`UnreadableFile` as
+    :func:`read_chunks` does."""
+    return list(unknown_titles(read_header(path), columns))
+
+
+def read_header(path: Path) -> list[str]:
+    """The file's header, as :func:`read_chunks` reads it."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        header, body, *_ = _open_xlsx(path)
+        next(body, None)  # the generator closes the workbook at its end
+        body.close()  # type: ignore[union-attr]
+        return header
+    with path.open("rb") as handle:
+        start = handle.read(1 << 16)
+    first_bytes = start.split(b"\n", 1)[0]
+    try:
+        first = first_bytes.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        first = first_bytes.decode("cp1252", errors="replace")
+    first_line = first.removesuffix("\r")
+    header = next(csv.reader([first_line], delimiter=sniff_delimiter(first)), [])
+    if not header:
+        raise UnreadableFile(f"{path.name}: empty file, expected a header line")
+    return header
 
 
 class PlainLines(Iterator[pl.DataFrame]):
@@ -309,7 +359,12 @@ def _rechunked(frames: Iterator[pl.DataFrame], rows: int) -> Iterator[pl.DataFra
 
 
 def _plain_table(
-    header: list[str], names: dict[str, int], body: pl.DataFrame, encoding: str, delimiter: str
+    header: list[str],
+    names: dict[str, int],
+    unknown: dict[str, int],
+    body: pl.DataFrame,
+    encoding: str,
+    delimiter: str,
 ) -> Table:
     width = len(header)
     text = body["text"]
@@ -321,10 +376,12 @@ def _plain_table(
     columns = {
         name: fields[f"field_{index}"].fill_null("").alias(name) for name, index in names.items()
     }
-    known = set(names.values())
-    unknown = [title for index, title in enumerate(header) if index not in known]
+    extra = {
+        title: fields[f"field_{index}"].fill_null("").alias(title)
+        for title, index in unknown.items()
+    }
     cells = SplitLines(text, delimiter)
-    return Table(columns, body[LINE], header, cells, problems, encoding, delimiter, unknown)
+    return Table(columns, body[LINE], header, cells, problems, encoding, delimiter, extra)
 
 
 class SplitLines(Sequence[list[str]]):
@@ -359,11 +416,13 @@ def _open_xlsx(path: Path) -> tuple[list[str], Body, str, str]:
     header = [_cell_text(value) for value in next(rows_iter, ())]
 
     def body() -> Iterator[tuple[int, list[str]]]:
-        for number, values in enumerate(rows_iter, start=2):
-            cells = [_cell_text(value) for value in values]
-            if any(cells):
-                yield number, cells
-        workbook.close()
+        try:
+            for number, values in enumerate(rows_iter, start=2):
+                cells = [_cell_text(value) for value in values]
+                if any(cells):
+                    yield number, cells
+        finally:
+            workbook.close()
 
     return header, body(), "xlsx", ""
 
@@ -389,6 +448,7 @@ def _problem(cells: list[str], width: int) -> str | None:
 def _table(
     header: list[str],
     names: dict[str, int],
+    unknown: dict[str, int],
     rows: list[tuple[int, list[str]]],
     encoding: str,
     delimiter: str,
@@ -403,8 +463,10 @@ def _table(
     columns = {
         name: pl.Series(name, by_position[index], dtype=pl.String) for name, index in names.items()
     }
-    known = set(names.values())
-    unknown = [title for index, title in enumerate(header) if index not in known]
+    extra = {
+        title: pl.Series(title, by_position[index], dtype=pl.String)
+        for title, index in unknown.items()
+    }
     return Table(
         columns,
         pl.Series(LINE, lines, dtype=pl.Int64),
@@ -413,8 +475,17 @@ def _table(
         pl.Series(PROBLEM, problems, dtype=pl.String),
         encoding,
         delimiter,
-        unknown,
+        extra,
     )
 
 
-__all__ = ["LINE", "PROBLEM", "Table", "UnreadableFile", "is_plain", "read_chunks", "read_table"]
+__all__ = [
+    "LINE",
+    "PROBLEM",
+    "Table",
+    "UnreadableFile",
+    "is_plain",
+    "read_chunks",
+    "read_table",
+    "unknown_columns",
+]

@@ -24,7 +24,7 @@ from crecer.ingest.checks import INDEX, REASON, REASONS_SEPARATOR, rejected
 from crecer.ingest.columns import Columns
 from crecer.ingest.files import file_sha256
 from crecer.ingest.models import ImportRun
-from crecer.ingest.quarantine import write_quarantined
+from crecer.ingest.quarantine import write_quarantined, write_unread
 from crecer.ingest.reading import Table, read_chunks
 
 Progress = Callable[[str, int, int], None]  # (stage, rows done, total or 0) after each stage
@@ -117,6 +117,7 @@ def import_chunk(importer: FileImport, table: Table, run: ImportRun) -> None:
         table,
         [(index, text.split(REASONS_SEPARATOR)) for index, text in quarantine.iter_rows()],
     )
+    write_unread(run, table)
     run.rows_read += len(table)
     run.created += outcome.created
     run.updated += outcome.updated

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 
 from crecer.ingest.columns import UnreadableFile
 from crecer.ingest.forms import UploadForm
@@ -17,6 +18,7 @@ from crecer.ingest.kinds import ImportKind
 from crecer.ingest.kinds import kind as kind_named
 from crecer.ingest.models import ImportRun
 from crecer.ingest.quarantine import quarantine_report_csv
+from crecer.ingest.reading import unknown_columns
 
 RECENT_RUNS = 20
 SHOWN_ROWS = 500
@@ -34,10 +36,13 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
         help_text=spec.file_help,
     )
     if request.method == "POST" and form.is_valid():
+        allow_unknown = form.cleaned_data["import_unknown_columns"]
         try:
-            run = _import_upload(spec, form.cleaned_data["file"], request.user)
+            run = _import_upload(spec, form.cleaned_data["file"], request.user, allow_unknown)
         except UnreadableFile as problem:
             form.add_error("file", str(problem))
+        except UnknownColumns as unknown:
+            form.add_error("file", str(unknown))
         else:
             return redirect(f"{spec.namespace}:import_run", pk=run.pk)
     runs = spec.runs_readable_by(request.user)[:RECENT_RUNS]
@@ -45,9 +50,25 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     return render(request, "ingest/upload.html", context)
 
 
-def _import_upload(spec: ImportKind, upload, user) -> ImportRun:
+class UnknownColumns(Exception):
+    """The file has columns the import does not read, and the user did not say to go on."""
+
+    def __init__(self, titles: list[str]) -> None:
+        super().__init__(
+            _(
+                "These columns are not recognised: %(columns)s. Their values would not be "
+                "imported. Rename them as the import expects, or tick “Import even if some "
+                "columns are not recognised” and upload the file again."
+            )
+            % {"columns": ", ".join(f"“{title}”" for title in titles)}
+        )
+        self.titles = titles
+
+
+def _import_upload(spec: ImportKind, upload, user, allow_unknown: bool) -> ImportRun:
     """Import an uploaded file from a private temporary folder, under its own name (the
-    reader tells CSV from XLSX by the suffix; a name without one is read as CSV)."""
+    reader tells CSV from XLSX by the suffix; a name without one is read as CSV). A file
+    with unrecognised columns is imported only when ``allow_unknown``."""
     name = Path(upload.name).name or f"{spec.name}.csv"
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name
@@ -56,6 +77,9 @@ def _import_upload(spec: ImportKind, upload, user) -> ImportRun:
         with path.open("wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
+        unknown = unknown_columns(path, spec.columns)
+        if unknown and not allow_unknown:
+            raise UnknownColumns(unknown)
         return spec.import_file(path, user)
 
 

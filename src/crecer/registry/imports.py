@@ -12,6 +12,7 @@ from crecer.access import policy
 from crecer.access.policy import Can
 from crecer.ingest.kinds import ImportKind
 from crecer.ingest.models import ImportRun
+from crecer.registry.columns import PADRON_COLUMNS
 from crecer.registry.importer import import_padron
 
 
@@ -33,6 +34,7 @@ PADRON = ImportKind(
     file_help=_("As exported: UTF-8 or Latin-1, separated by commas or semicolons."),
     command_help="the nominal registry export of a district",
     namespace="registry",
+    columns=PADRON_COLUMNS,
     run=_import,
     may_import=lambda user: policy.can(user, Can.IMPORT),
     reads_all=lambda user: policy.access_of(user).scope.national,

@@ -14,6 +14,7 @@ from crecer.ingest.columns import UnreadableFile
 from crecer.ingest.kinds import kind as kind_named
 from crecer.ingest.kinds import kinds
 from crecer.ingest.quarantine import quarantine_report_csv
+from crecer.ingest.reading import unknown_columns
 
 SHOWN = 30
 
@@ -27,13 +28,28 @@ class Command(BaseCommand):
             sub = subparsers.add_parser(spec.name, help=spec.command_help)
             sub.add_argument("file", type=Path)
             sub.add_argument("--report", type=Path, help="write the quarantined rows to this CSV")
+            sub.add_argument(
+                "--ignore-unknown-columns",
+                action="store_true",
+                help="import even if the file has columns the import does not recognise (their "
+                "values are kept with each line and the run names them); without it, such a "
+                "file is refused",
+            )
 
     def handle(self, *args, kind: str, file: Path, report: Path | None, **options) -> None:
         ensure_migrated()
         if not file.exists():
             raise CommandError(f"{file}: file not found")
+        spec = kind_named(kind)
         try:
-            run = kind_named(kind).import_file(file, progress=self.progress)
+            unknown = unknown_columns(file, spec.columns)
+            if unknown and not options["ignore_unknown_columns"]:
+                raise CommandError(
+                    f"{file.name}: columns not recognised: {', '.join(unknown)}. Rename them as "
+                    "the import expects, or import anyway with --ignore-unknown-columns (their "
+                    "values are kept with each line)"
+                )
+            run = spec.import_file(file, progress=self.progress)
         except UnreadableFile as problem:
             raise CommandError(str(problem)) from None
         self.stderr.write("")
@@ -45,6 +61,10 @@ class Command(BaseCommand):
                 f"(encoding {run.encoding}, import #{run.pk})"
             )
         )
+        if run.ignored_columns:
+            self.stdout.write(
+                self.style.WARNING(f"  columns not imported: {', '.join(run.ignored_columns)}")
+            )
         for row in run.quarantined_rows.all()[:SHOWN]:
             self.stdout.write(f"  line {row.line}: {'; '.join(row.described_reasons())}")
         if run.quarantined > SHOWN:
