@@ -18,12 +18,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from crecer.config import (
     data_dir,
     default_database_url,
     env_flag,
+    env_int,
     env_list,
     private_sqlite_file,
     secret_key,
@@ -95,6 +97,15 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "access/locked.html"
 AXES_VERBOSE = False
+# API tokens last CRECER_API_TOKEN_DAYS (30) unless `crecer token create --days` says otherwise,
+# never more than CRECER_API_TOKEN_MAX_DAYS (365).
+CRECER_API_TOKEN_DAYS = env_int("CRECER_API_TOKEN_DAYS", 30)
+CRECER_API_TOKEN_MAX_DAYS = env_int("CRECER_API_TOKEN_MAX_DAYS", 365)
+if not 1 <= CRECER_API_TOKEN_DAYS <= CRECER_API_TOKEN_MAX_DAYS:
+    raise ImproperlyConfigured(
+        f"CRECER_API_TOKEN_DAYS ({CRECER_API_TOKEN_DAYS}) must be 1 to CRECER_API_TOKEN_MAX_DAYS "
+        f"({CRECER_API_TOKEN_MAX_DAYS})"
+    )
 # Sessions end after 8 hours (a working day) or when the browser closes, whichever is first.
 SESSION_COOKIE_AGE = 8 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True

@@ -62,9 +62,9 @@ class AccessLogAdmin(admin.ModelAdmin):
 
 @admin.register(models.ApiToken)
 class ApiTokenAdmin(admin.ModelAdmin):
-    list_display = ["name", "user", "prefix", "created_at", "last_used_at", "revoked"]
+    list_display = ["name", "user", "prefix", "created_at", "expires_at", "last_used_at", "revoked"]
     readonly_fields = ["prefix", "created_at", "last_used_at"]
-    fields = ["user", "name", "prefix", "created_at", "last_used_at", "revoked"]
+    fields = ["user", "name", "prefix", "created_at", "expires_at", "last_used_at", "revoked"]
 
     def has_add_permission(self, request) -> bool:
         return False  # keys are issued by `crecer token`, which shows the key once

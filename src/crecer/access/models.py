@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crecer.territory.models import HealthFacility, PopulatedCenter
@@ -152,8 +154,21 @@ def token_digest(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
+def token_expiry(days: int | None = None) -> datetime:
+    """When a token issued now expires: after ``days`` (``CRECER_API_TOKEN_DAYS`` by default),
+    never more than ``CRECER_API_TOKEN_MAX_DAYS``."""
+    days = settings.CRECER_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= settings.CRECER_API_TOKEN_MAX_DAYS:
+        raise ValueError(
+            f"a token lasts 1 to {settings.CRECER_API_TOKEN_MAX_DAYS} days "
+            f"(CRECER_API_TOKEN_MAX_DAYS), not {days}"
+        )
+    return timezone.now() + timedelta(days=days)
+
+
 class ApiToken(models.Model):
-    """A token for integrations. Only its SHA-256 is stored; the key is shown once."""
+    """A token for integrations. Only its SHA-256 is stored; the key is shown once. It stops
+    working when it expires (``crecer token create --days``) or is revoked."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
@@ -162,6 +177,8 @@ class ApiToken(models.Model):
     prefix = models.CharField(_("prefix"), max_length=8, editable=False)
     digest = models.CharField(max_length=64, unique=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # Tokens issued before expiry existed got the default lifetime from the upgrade on.
+    expires_at = models.DateTimeField(_("expires"), default=token_expiry)
     last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
     revoked = models.BooleanField(_("revoked"), default=False)
 
@@ -172,8 +189,28 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    def clean(self) -> None:
+        longest = (self.created_at or timezone.now()) + timedelta(
+            days=settings.CRECER_API_TOKEN_MAX_DAYS
+        )
+        if self.expires_at and self.expires_at > longest:
+            raise ValidationError(
+                {
+                    "expires_at": _("A token lasts at most %(n)d days.")
+                    % {"n": settings.CRECER_API_TOKEN_MAX_DAYS}
+                }
+            )
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at <= timezone.now()
+
     @classmethod
-    def issue(cls, user: object, name: str) -> tuple[ApiToken, str]:
+    def issue(cls, user: object, name: str, days: int | None = None) -> tuple[ApiToken, str]:
+        """A new token for ``user`` lasting ``days`` (the default lifetime if not given)."""
+        expires_at = token_expiry(days)
         key = secrets.token_hex(32)  # hex: never starts with "-", safe on any command line
-        token = cls.objects.create(user=user, name=name, prefix=key[:8], digest=token_digest(key))
+        token = cls.objects.create(
+            user=user, name=name, prefix=key[:8], digest=token_digest(key), expires_at=expires_at
+        )
         return token, key

@@ -1,4 +1,5 @@
-"""Token authentication: ``Authorization: Bearer <key>`` with a key from ``crecer token``."""
+"""Token authentication: ``Authorization: Bearer <key>`` with a key from ``crecer token``; a
+revoked key, or one past its expiry, is refused with 401."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.utils import timezone
+from ninja.errors import AuthenticationError
 from ninja.security import HttpBearer, django_auth
 
 from crecer.access.models import ApiToken, token_digest
@@ -24,6 +26,9 @@ class TokenAuth(HttpBearer):
         if found is None:
             return None
         now = timezone.now()
+        if found.expires_at <= now:
+            # 401 at once (not "try the session"): say why, so the integration asks for a new key.
+            raise AuthenticationError(message="API key expired: issue a new one (crecer token)")
         if found.last_used_at is None or now - found.last_used_at > LAST_USED_EVERY:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user  # the policy and the access log read request.user
