@@ -102,3 +102,32 @@ def test_an_existing_data_folder_readable_by_others_is_made_private(tmp_path):
     assert mode(folder) == 0o700
     for name in ("crecer.sqlite3", "crecer.sqlite3-wal", "crecer.sqlite3-shm"):
         assert mode(folder / name) == 0o600, name
+
+
+@pytest.mark.parametrize(
+    ("key", "why"),
+    [
+        ("short", "5 characters, fewer than 50"),
+        ("ab" * 40, "fewer than 5 different characters"),
+        ("django-insecure-" + "q7#Zk" * 10, "django-insecure"),
+    ],
+)
+def test_a_weak_secret_key_stops_crecer_in_production(tmp_path, key, why):
+    """A guessable key lets anyone forge a session: outside debug mode it is an error, said in
+    one line (no traceback), not a warning of `check --deploy`."""
+    env = crecer_env(tmp_path) | {"CRECER_SECRET_KEY": key}
+    result = run_crecer(env, "check")
+    assert result.returncode != 0
+    assert why in result.stderr
+    assert "CRECER_SECRET_KEY" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_weak_secret_key_is_allowed_in_debug_mode_and_a_strong_one_always(tmp_path):
+    debug = crecer_env(tmp_path) | {"CRECER_SECRET_KEY": "short", "CRECER_DEBUG": "1"}
+    assert run_crecer(debug, "check").returncode == 0
+    strong = crecer_env(tmp_path) | {"CRECER_SECRET_KEY": "Zx9-" + "a1B2c3D4e5" * 5}
+    result = run_crecer(strong, "check")
+    assert result.returncode == 0, result.stderr
+    generated = crecer_env(tmp_path)  # no CRECER_SECRET_KEY: the one kept in the data folder
+    assert run_crecer(generated, "check").returncode == 0

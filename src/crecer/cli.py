@@ -13,7 +13,14 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crecer.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018 (reads the settings: a bad one stops here, clearly)
+    except ImproperlyConfigured as problem:
+        sys.exit(f"crecer: {problem}")
 
     args = list(sys.argv[1:] if argv is None else argv)
     execute_from_command_line(["crecer", *args])

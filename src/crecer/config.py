@@ -17,6 +17,7 @@ import platformdirs
 TRUE_WORDS = {"1", "true", "yes", "on"}
 PRIVATE_DIR = 0o700  # the data folder: its owner only
 PRIVATE_FILE = 0o600  # the database, its WAL and shared-memory files, the secret key
+MIN_SECRET_KEY_LENGTH, MIN_SECRET_KEY_DISTINCT = 50, 5  # as Django's check --deploy
 
 
 def env_flag(name: str, default: bool = False) -> bool:
@@ -87,6 +88,19 @@ def private_sqlite_file(path: Path) -> None:
 
 def default_database_url(folder: Path) -> str:
     return f"sqlite:///{(folder / 'crecer.sqlite3').as_posix()}"
+
+
+def secret_key_problem(key: str) -> str:
+    """Why ``key`` is too weak to sign sessions in production ("" if it is not): Django's rule
+    (``check --deploy``, security.W009): at least 50 characters, 5 of them different, not one of
+    Django's ``django-insecure-`` keys."""
+    if key.startswith("django-insecure-"):
+        return "it is a key Django generated for development (django-insecure-…)"
+    if len(key) < MIN_SECRET_KEY_LENGTH:
+        return f"it has {len(key)} characters, fewer than {MIN_SECRET_KEY_LENGTH}"
+    if len(set(key)) < MIN_SECRET_KEY_DISTINCT:
+        return f"it has fewer than {MIN_SECRET_KEY_DISTINCT} different characters"
+    return ""
 
 
 def secret_key(folder: Path) -> str:

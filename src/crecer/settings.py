@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from crecer.config import (
     env_list,
     private_sqlite_file,
     secret_key,
+    secret_key_problem,
 )
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -36,6 +38,15 @@ DATA_DIR = data_dir()
 
 SECRET_KEY = secret_key(DATA_DIR)
 DEBUG = env_flag("CRECER_DEBUG")
+# A guessable key lets anyone forge a session cookie (sign in as anyone): outside debug mode and
+# the test suite, a weak key stops Crecer (Django's check --deploy only warns).
+if not DEBUG and "pytest" not in sys.modules and (weak := secret_key_problem(SECRET_KEY)):
+    source = "CRECER_SECRET_KEY" if os.environ.get("CRECER_SECRET_KEY") else DATA_DIR / "secret_key"
+    raise ImproperlyConfigured(
+        f"the secret key ({source}) is too weak for production: {weak}. Set a long random one "
+        '(python -c "import secrets; print(secrets.token_urlsafe(50))"), or unset '
+        "CRECER_SECRET_KEY to use the one generated in the data folder."
+    )
 ALLOWED_HOSTS = env_list("CRECER_ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("CRECER_CSRF_TRUSTED_ORIGINS", [])
 CRECER_PROFILE = os.environ.get("CRECER_PROFILE", "peru")
