@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crecer.access.models import ScopeLevel
+from crecer.ingest.text import is_digits
 
 LEVEL_BY_LENGTH = {2: ScopeLevel.DEPARTMENT, 4: ScopeLevel.PROVINCE, 6: ScopeLevel.DISTRICT}
 NATIONAL_WORDS = {"pe", "national", "nacional", ""}
@@ -29,13 +30,13 @@ def parse_scope(text: str) -> ParsedScope:
     if not value:
         if text.lower() in NATIONAL_WORDS:
             return ParsedScope(ScopeLevel.NATIONAL)
-        if text.isdigit() and len(text) in LEVEL_BY_LENGTH:
+        if is_digits(text) and len(text) in LEVEL_BY_LENGTH:
             return ParsedScope(LEVEL_BY_LENGTH[len(text)], territory_code=text)
-    elif kind.lower() == "facility" and value.strip().isdigit():
+    elif kind.lower() == "facility" and is_digits(value.strip()):
         return ParsedScope(ScopeLevel.FACILITY, facility_code=value.strip().zfill(8))
     elif kind.lower() == "centers":
         codes = [code.strip() for code in value.split(",") if code.strip()]
-        if codes and all(code.isdigit() and len(code) == 10 for code in codes):
+        if codes and all(is_digits(code) and len(code) == 10 for code in codes):
             return ParsedScope(ScopeLevel.COMMUNITY, centers=codes)
     raise BadScope(
         f"scope {text!r} is not PE, a 2/4/6-digit ubigeo, facility:<RENIPRESS code> "

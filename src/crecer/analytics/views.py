@@ -142,7 +142,7 @@ WORKLIST_TYPES = {
 class WorklistForm(forms.Form):
     code = forms.RegexField(
         label=_("Territory"),
-        regex=r"^\d{2}(\d{2}){0,2}$",
+        regex=r"^[0-9]{2}([0-9]{2}){0,2}$",
         required=False,
         help_text=_("department, province or district code; empty: all your territory"),
     )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import polars as pl
 from django.db.models import Q
 
+from crecer.ingest.text import is_digits
 from crecer.territory.models import (
     District,
     DistrictPopulation,
@@ -36,7 +37,7 @@ PLACE_SCHEMA = {
 def scope_filter(scope: str, field: str = "ubigeo") -> Q:
     if scope.upper() == "PE":
         return Q()
-    if not scope.isdigit() or len(scope) not in (2, 4, 6):
+    if not is_digits(scope) or len(scope) not in (2, 4, 6):
         raise ValueError(f"scope {scope!r}: PE, or a 2-, 4- or 6-digit ubigeo")
     return within(scope, field)
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.health.validation import Limits, known_codes
+from crecer.ingest.text import is_digits
 from crecer.profile import current_profile
 from crecer.registry.models import Child
 
@@ -36,7 +37,7 @@ class EventForm(forms.ModelForm):
 
     def clean_facility(self) -> str:
         value = self.cleaned_data["facility"].strip()
-        if value and not (value.isdigit() and len(value) <= 8):
+        if value and not (is_digits(value) and len(value) <= 8):
             raise forms.ValidationError(_("A RENIPRESS code has up to 8 digits."))
         return value.zfill(8) if value else ""
 

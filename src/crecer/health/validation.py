@@ -101,7 +101,9 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
     number = pl.col("document_number").str.replace_all(r"[\s.\-]", "")
     kind = pl.col("document_type").str.to_uppercase().str.replace_all(r"[.\s]", "")
     # Without a type, 8 digits are a DNI and a longer number a CNV (a newborn's usual id).
-    guessed = pl.when(number.str.contains(r"^\d{8}$")).then(pl.lit("dni")).otherwise(pl.lit("cnv"))
+    guessed = (
+        pl.when(number.str.contains(r"^[0-9]{8}$")).then(pl.lit("dni")).otherwise(pl.lit("cnv"))
+    )
     frame = frame.with_columns(
         pl.when(kind.is_null())
         .then(guessed)
@@ -136,7 +138,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
             "event_no_child_id",
         )
     ]
-    patterns = {"dni": r"^\d{8}$", "cui": r"^\d{8}$", "cnv": rf"^\d{{{low},{high}}}$"}
+    patterns = {"dni": r"^[0-9]{8}$", "cui": r"^[0-9]{8}$", "cnv": rf"^[0-9]{{{low},{high}}}$"}
     for name, pattern in patterns.items():
         bad = pl.col(name).is_not_null() & ~pl.col(name).str.contains(pattern)
         checks.append(reason_where(bad, "event_bad_id", name.upper(), pl.col(name)))
@@ -229,7 +231,7 @@ def _codes(frame: pl.DataFrame, codes: frozenset[str], hb_codes: Collection[str]
         ),
     )
     frame = frame.with_columns(
-        pl.when(pl.col("facility").str.contains(r"^\d+$"))
+        pl.when(pl.col("facility").str.contains(r"^[0-9]+$"))
         .then(pl.col("facility").str.zfill(8))
         .otherwise(pl.col("facility"))
         .alias("facility")
@@ -243,7 +245,7 @@ def _codes(frame: pl.DataFrame, codes: frozenset[str], hb_codes: Collection[str]
         ),
         reason_where(nothing, "event_nothing"),
         reason_where(
-            pl.col("facility").is_not_null() & ~pl.col("facility").str.contains(r"^\d{8}$"),
+            pl.col("facility").is_not_null() & ~pl.col("facility").str.contains(r"^[0-9]{8}$"),
             "event_bad_id",
             "RENIPRESS",
             pl.col("facility"),

@@ -19,6 +19,13 @@ def fold(text: str | None) -> str:
     return " ".join(re.sub(r"[^A-Z0-9 ]", " ", bare.upper()).split())
 
 
+def is_digits(text: str) -> bool:
+    """True for one or more ASCII digits 0-9 only. ``str.isdigit()`` and ``\\d`` (in Python and
+    in Polars) accept any script's digits — "３１９９９００６" would pass as a DNI and never
+    match the same DNI typed in ASCII."""
+    return text.isascii() and text.isdigit()
+
+
 def folded(text: pl.Expr) -> pl.Expr:
     """:func:`fold` on a column."""
     return (

@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
+from crecer.ingest.text import is_digits
 from crecer.linkage.models import CandidatePair, Merge, OutsideRecord, PairStatus, RunKind
 from crecer.registry import bulk, codes
 from crecer.registry.importer import apply_changes, polars_type
@@ -181,7 +182,7 @@ def facts_of(
             facts["cnv"] = record.key
         for field in ("birth_weight_g", "gestational_age_weeks"):
             value = raw.get(field)
-            if value and str(value).isdigit() and getattr(child, field) is None:
+            if value and is_digits(str(value)) and getattr(child, field) is None:
                 facts[field] = int(value)
         if raw.get("birth_facility") and not child.birth_facility:
             facts["birth_facility"] = raw["birth_facility"]

@@ -58,7 +58,7 @@ class TerritoryLevel(Strict):
     source: str
 
     def valid_code(self, code: str) -> bool:
-        return len(code) == self.code_length and code.isdigit()
+        return len(code) == self.code_length and code.isascii() and code.isdigit()
 
 
 class Range(Strict):
@@ -91,7 +91,7 @@ class Territory(Strict):
 
     def level_of_code(self, code: str) -> TerritoryLevel | None:
         """The level whose codes have the length of ``code`` (None if no level matches)."""
-        if not re.fullmatch(r"\d+", code):
+        if not re.fullmatch(r"[0-9]+", code):
             return None
         return next((lv for lv in self.levels if lv.code_length == len(code)), None)
 

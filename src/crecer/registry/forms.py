@@ -151,7 +151,7 @@ class TerritoryForm(forms.Form):
 
     code = forms.RegexField(
         label=_("Territory code"),
-        regex=r"^(\d{2}|\d{4}|\d{6})$",
+        regex=r"^([0-9]{2}|[0-9]{4}|[0-9]{6})$",
         error_messages={"invalid": _("Give a department (2), province (4) or district (6) code.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "size": 6}),
     )

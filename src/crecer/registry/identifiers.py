@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from crecer.ingest.text import fold as fold  # names are compared folded, as headers are
+from crecer.ingest.text import is_digits
 
-DNI_PATTERN = re.compile(r"^\d{8}$")
+DNI_PATTERN = re.compile(r"^[0-9]{8}$")
 CNV_DIGITS = (6, 12)  # unconfirmed: see the module docstring
 FOREIGN_DOCUMENT_PATTERN = re.compile(r"^[A-Z0-9]{6,12}$")
 
@@ -32,7 +33,7 @@ def dni_problem(value: str) -> str | None:
 
 def cnv_problem(value: str) -> str | None:
     low, high = CNV_DIGITS
-    if not value.isdigit() or not low <= len(value) <= high:
+    if not is_digits(value) or not low <= len(value) <= high:
         return f"must be {low} to {high} digits"
     return None
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import connection
 from django.db.models import Q, QuerySet
 
+from crecer.ingest.text import is_digits
 from crecer.registry.identifiers import clean_number, fold
 from crecer.registry.models import Child
 
@@ -21,7 +22,7 @@ def search_children(text: str, children: QuerySet | None = None, limit: int = 50
     """Children matching a DNI/CUI/CNV/registry code (or mother's document), else a name."""
     children = Child.objects.all() if children is None else children
     number = clean_number(text)
-    if number.isdigit() and len(number) >= 6:
+    if is_digits(number) and len(number) >= 6:
         by_number = children.filter(
             Q(dni=number)
             | Q(cui=number)

@@ -121,7 +121,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
     for name, label in (("dni", "DNI"), ("cui", "CUI")):
         checks.append(
             reason_where(
-                pl.col(name).is_not_null() & ~pl.col(name).str.contains(r"^\d{8}$"),
+                pl.col(name).is_not_null() & ~pl.col(name).str.contains(r"^[0-9]{8}$"),
                 "not_8_digits",
                 label,
                 _raw(name),
@@ -130,7 +130,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
         checks.append(reason_where(pl.col(name) == "00000000", "all_zeros", label))
     checks.append(
         reason_where(
-            pl.col("cnv").is_not_null() & ~pl.col("cnv").str.contains(rf"^\d{{{low},{high}}}$"),
+            pl.col("cnv").is_not_null() & ~pl.col("cnv").str.contains(rf"^[0-9]{{{low},{high}}}$"),
             "cnv_digits",
             _raw("cnv"),
             low,
@@ -150,7 +150,7 @@ def _identifiers(frame: pl.DataFrame) -> pl.DataFrame:
             reason_where(
                 (pl.col(kind) == "DNI")
                 & pl.col(number).is_not_null()
-                & ~pl.col(number).str.contains(r"^\d{8}$"),
+                & ~pl.col(number).str.contains(r"^[0-9]{8}$"),
                 "document_dni",
                 person,
                 _raw(number),
@@ -304,7 +304,7 @@ def _codes(frame: pl.DataFrame, at_birth: BirthRanges) -> pl.DataFrame:
         .str.replace(",", ".")
         .cast(pl.Float64, strict=False)
         .name.prefix("__"),
-        pl.col("programs").str.extract_all(r"\d+").alias("__programs"),
+        pl.col("programs").str.extract_all(r"[0-9]+").alias("__programs"),
     )
     checks = [
         reason_where(

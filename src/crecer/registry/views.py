@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
+from crecer.ingest.text import is_digits
 from crecer.profile import current_profile
 from crecer.registry import exports, quality, services
 from crecer.registry.forms import ChildForm, DeactivateForm, SearchForm, TerritoryForm
@@ -34,7 +35,7 @@ def search(request: HttpRequest) -> HttpResponse:
         text = form.cleaned_data["q"]
         results = search_children(text, Child.objects.visible_to(request.user))
         audit.record(request, Action.SEARCH, results, filter={"q": text})
-        if not results and clean_number(text).isdigit():
+        if not results and is_digits(clean_number(text)):
             status = 404  # no child with that number *that this user may see*
     return render(
         request, "registry/search.html", {"form": form, "results": results}, status=status

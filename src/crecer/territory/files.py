@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crecer.ingest.text import is_digits
+
 UNDECODABLE = range(0xDC80, 0xDD00)  # what errors="surrogateescape" turns undecodable bytes into
 UNDECODABLE_CHARACTER = re.compile("[\udc80-\udcff]")
 
@@ -125,7 +127,7 @@ def code(values: dict[str, str], column: str, length: int) -> str:
     """A numeric code of exactly ``length`` digits (shorter numeric codes get their leading zeros
     back, as spreadsheets drop them)."""
     value = values.get(column, "")
-    if not value.isdigit() or len(value) > length:
+    if not is_digits(value) or len(value) > length:
         raise RowProblem(f"{column} {value!r} is not a code of {length} digits")
     return value.zfill(length)
 

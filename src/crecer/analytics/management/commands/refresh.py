@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from crecer.analytics.refresh import NoCatalogue, refresh
 from crecer.database import ensure_migrated
+from crecer.ingest.text import is_digits
 from crecer.profile import current_profile
 
 
@@ -28,7 +29,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, as_of: date | None, scope: str, months: int, **options) -> None:
         ensure_migrated()
-        if scope and (not scope.isdigit() or len(scope) not in (2, 4, 6)):
+        if scope and (not is_digits(scope) or len(scope) not in (2, 4, 6)):
             raise CommandError("--scope is a 2, 4 or 6-digit ubigeo")
         if months < 1:
             raise CommandError("--months is 1 or more")
