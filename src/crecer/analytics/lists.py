@@ -3,6 +3,8 @@ territory unit, as the refresh computed them, limited to what the user may see."
 
 from __future__ import annotations
 
+import operator
+from functools import reduce
 from typing import Any
 
 from django.db.models import Expression, F, Q, QuerySet, Value
@@ -46,7 +48,7 @@ class DjangoRenderer(Renderer[Q, Expression]):
     SQL's ``NOT stunted`` (and Polars) leave them out. A negated expression stays ``NOT (…)``."""
 
     def column(self, name: str) -> Expression:
-        return F(name)  # type: ignore[return-value]  # F resolves to a column expression
+        return F(name)  # type: ignore[return-value]  # an F resolves to the column's expression
 
     def literal(self, value: Literal) -> Expression:
         return Value(value)
@@ -55,7 +57,7 @@ class DjangoRenderer(Renderer[Q, Expression]):
         return Q(*parts)
 
     def any_of(self, parts: list[Q]) -> Q:
-        return Q(*parts, _connector=Q.OR)
+        return reduce(operator.or_, parts)
 
     def negation(self, part: Q) -> Q:
         return ~part
