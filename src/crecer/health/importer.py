@@ -47,6 +47,7 @@ class EventImport(FileImport):
 
     kind = "events"
     columns = EVENT_COLUMNS
+    tables = (ServiceRecord, GrowthCheck, HemoglobinTest)
 
     def __init__(
         self,

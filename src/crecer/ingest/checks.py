@@ -51,6 +51,23 @@ def add_reasons(frame: pl.DataFrame, checks: list[pl.Expr]) -> pl.DataFrame:
     return frame.with_columns(joined.fill_null("").alias(REASON))
 
 
+def too_long(frame: pl.DataFrame, limits: dict[str, int]) -> list[pl.Expr]:
+    """A reason for each text value longer than its column holds (``limits``: column ->
+    characters). Checked here, the same on every database: PostgreSQL refuses the value (and
+    with it the whole file), SQLite would store a million characters."""
+    return [
+        reason_where(
+            pl.col(name).str.len_chars() > limit,
+            "too_long",
+            name,
+            pl.col(name).str.len_chars(),
+            limit,
+        )
+        for name, limit in limits.items()
+        if name in frame.columns and frame.schema[name] == pl.String
+    ]
+
+
 def ensure_columns(frame: pl.DataFrame, *names: str) -> pl.DataFrame:
     """The frame with a null text column for each of ``names`` the file did not have."""
     missing = [name for name in names if name not in frame.columns]

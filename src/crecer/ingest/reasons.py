@@ -85,6 +85,7 @@ def code_of(stored: str) -> str:
 register(
     {
         "field_count": gettext_noop("has {0} fields, the header has {1}"),
+        "too_long": gettext_noop("{0} has {1} characters; it can hold at most {2}"),
         "stray_quote": gettext_noop(
             "a double quote opens a field that does not close: the line is kept as written"
         ),

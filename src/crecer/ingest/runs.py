@@ -17,10 +17,10 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 import polars as pl
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 
-from crecer.ingest.checks import INDEX, REASON, REASONS_SEPARATOR, rejected
+from crecer.ingest.checks import INDEX, REASON, REASONS_SEPARATOR, add_reasons, rejected, too_long
 from crecer.ingest.columns import Columns
 from crecer.ingest.files import file_sha256
 from crecer.ingest.models import ImportRun
@@ -46,12 +46,28 @@ class Outcome:
     rejected: pl.DataFrame = field(default_factory=no_rows_rejected)
 
 
+def text_limits(*tables: type[models.Model]) -> dict[str, int]:
+    """Column -> the characters it holds, for every text field of the tables an import
+    writes (the smallest where two tables share a name)."""
+    limits: dict[str, int] = {}
+    for table in tables:
+        for column in table._meta.concrete_fields:
+            if isinstance(column, models.CharField) and column.max_length:
+                limits[column.name] = min(
+                    limits.get(column.name, column.max_length), column.max_length
+                )
+    return limits
+
+
 class FileImport(ABC):
     """One import of one file. The instance carries what the import needs from one chunk to
-    the next (rows already seen, for duplicates inside the file, and the like)."""
+    the next (rows already seen, for duplicates inside the file, and the like). ``tables``
+    are the models it writes: a valid value longer than their field holds quarantines its
+    row (:func:`~crecer.ingest.checks.too_long`)."""
 
     kind: ClassVar[str]  # the name it is registered with (crecer.ingest.kinds)
     columns: ClassVar[Columns]
+    tables: ClassVar[tuple[type[models.Model], ...]] = ()
 
     def __init__(
         self, *, user: Any = None, today: date | None = None, progress: Progress | None = None
@@ -109,6 +125,7 @@ def import_chunk(importer: FileImport, table: Table, run: ImportRun) -> None:
     """Validate, write and quarantine one chunk; add its counts to ``run``."""
     importer.report("read", len(table), 0)
     frame = importer.validate(table)
+    frame = add_reasons(frame, too_long(frame, text_limits(*importer.tables)))
     outcome = importer.write(frame.filter(pl.col(REASON) == ""), run)
     quarantine = pl.concat([rejected(frame), outcome.rejected.cast(REJECTED_SCHEMA)])
     quarantine = quarantine.sort(INDEX)

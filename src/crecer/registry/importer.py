@@ -43,6 +43,7 @@ class PadronImport(FileImport):
 
     kind = "padron"
     columns = PADRON_COLUMNS
+    tables = (Child,)
 
     def __init__(self, *, allowed: frozenset[str] | None = None, **options: Any) -> None:
         super().__init__(**options)
