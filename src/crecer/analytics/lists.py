@@ -3,8 +3,8 @@ territory unit, as the refresh computed them, limited to what the user may see."
 
 from __future__ import annotations
 
-import operator
 from functools import reduce
+from operator import or_
 from typing import Any
 
 from django.db.models import Expression, F, Q, QuerySet, Value
@@ -57,7 +57,7 @@ class DjangoRenderer(Renderer[Q, Expression]):
         return Q(*parts)
 
     def any_of(self, parts: list[Q]) -> Q:
-        return reduce(operator.or_, parts)
+        return reduce(or_, parts)
 
     def negation(self, part: Q) -> Q:
         return ~part
