@@ -76,10 +76,10 @@ def _district(district: District) -> dict:
     result = _unit(
         district.ubigeo, district.name, "district", district.province, district.populated_centers
     )
-    latest = district.populations.order_by("-year").first()
+    latest = district.latest_population()  # the latest year with a total
     return result | {
         "altitude_m": district.altitude_m,
-        "population": latest.pop_total if latest else None,
+        "population": latest.total if latest else None,
         "population_year": latest.year if latest else None,
     }
 

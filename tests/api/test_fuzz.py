@@ -1,5 +1,6 @@
 """Schemathesis generates requests from the API's own OpenAPI schema (valid and invalid path and
-query values) and checks that no answer is a server error and every answer matches the schema."""
+query values) and checks that no answer is a server error and every answer matches the schema,
+on the reference data's altitudes and populations (``territory_data``)."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def in_test_transaction():
 
 
 @pytest.fixture
-def api_key(db, make_user, in_test_transaction) -> str:
+def api_key(db, make_user, in_test_transaction, territory_data) -> str:
     child = Child(
         dni="71234567",
         paternal_surname="QUISPE",
