@@ -304,3 +304,21 @@ def test_command_refuses_ambiguous_arguments(tmp_path):
         call_command("territory", "load", "boundaries", "x.geojson", "--dir", str(tmp_path))
     with pytest.raises(CommandError, match="no territory file found"):
         call_command("territory", "load", "--dir", str(tmp_path))
+
+
+def test_a_lost_character_is_loaded_with_a_warning(tmp_path):
+    """The hospitals' reference file has 27 names like "SA\ufffdL GARRIDO ROSILLO": the
+    character was lost before the file was published. The row is loaded (the facility
+    exists) and the load says so, line by line."""
+    path = write_csv(
+        tmp_path / "centros.csv",
+        CENTROS_COLUMNS,
+        [centro(), centro(ccpp_code="0504030003", name="SA\ufffdL")],
+    )
+    out = StringIO()
+    call_command("territory", "load", "centros-poblados", str(path), stdout=out)
+    assert PopulatedCenter.objects.count() == 2
+    run = ImportRun.objects.get(kind="centros-poblados")
+    assert [line for line, _text in run.warnings] == [3]
+    assert "line 3 (loaded): holds \ufffd" in out.getvalue()
+    assert "1 with a warning" in out.getvalue()

@@ -90,4 +90,16 @@ def rows_of(table: Table) -> pl.DataFrame:
             "__reason_0": pl.Series(table.problems, dtype=pl.String),
         }
     ).with_row_index(INDEX)
-    return frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    frame = frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
+    return with_checks(frame, damaged_text(list(table.columns)))
+
+
+LOST_CHARACTER = "\ufffd"  # what a NUL byte or an undecodable byte became when read
+
+
+def damaged_text(names: list[str]) -> list[pl.Expr]:
+    """A reason for each value with a lost character: a name must not be stored damaged."""
+    return [
+        reason_where(pl.col(name).str.contains(LOST_CHARACTER, literal=True), "damaged_text", name)
+        for name in names
+    ]

@@ -31,6 +31,8 @@ class ImportRun(models.Model):
     # The file's columns the import did not read, by their titles: named in the report, their
     # values kept line by line (UnreadValues).
     ignored_columns = models.JSONField(_("ignored columns"), default=list, blank=True)
+    # [line, text] of each row stored with something the user should know (a damaged name).
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -182,10 +183,18 @@ def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
         if not header:
             raise UnreadableFile(f"{path.name}: empty file, expected a header line")
         return header, PlainLines(_plain_lines(path, encoding, delimiter)), encoding, delimiter
-    # newline="": lines keep their own ends (CRLF, LF or a lone CR, as csv reads them), so a
-    # record that spans several lines is joined back exactly as written.
-    handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
-    lines = enumerate((_visible(line) for line in handle), start=1)
+    other_lines: set[int] = set()  # lines of a mixed file read in Windows-1252
+    if encoding == MIXED:
+        handle = path.open("rb")
+        lines = enumerate(
+            (_line_text(line, number, other_lines) for number, line in enumerate(handle, start=1)),
+            start=1,
+        )
+    else:
+        # newline="": lines keep their own ends (CRLF, LF or a lone CR, as csv reads them),
+        # so a record that spans several lines is joined back exactly as written.
+        handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
+        lines = enumerate((_visible(line) for line in handle), start=1)
     first_line = next(lines, (1, ""))[1]
     header = next(csv.reader([first_line], delimiter=delimiter), [])
     if not header:
@@ -196,9 +205,40 @@ def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
         with handle:
             for line, cells in QuotedRecords(lines, delimiter, len(header)):
                 if any(cell.strip() for cell in cells):
-                    yield line, cells
+                    yield line, OtherEncoding(cells) if line in other_lines else cells
 
     return header, body(), encoding, delimiter
+
+
+MIXED = "utf-8/cp1252"  # the encoding of a file whose lines are in one or the other
+
+
+def _line_text(line: bytes, number: int, other_lines: set[int]) -> str:
+    """A line of a mixed file: UTF-8 when its bytes are, else Windows-1252 (noted)."""
+    try:
+        return _visible(line.decode("utf-8-sig" if number == 1 else "utf-8"))
+    except UnicodeDecodeError:
+        other_lines.add(number)
+        return _visible(line.decode("cp1252", errors="replace"))
+
+
+# Two or three bytes of a UTF-8 letter (Ã‰ is É in UTF-8 read as Windows-1252): in Spanish
+# text saved as Windows-1252 an accented letter is followed by a plain one, not by these.
+UTF8_LETTER = re.compile(rb"[\xC2-\xDF][\x80-\xBF]|[\xE0-\xEF][\x80-\xBF]{2}")
+
+
+def _is_mixed(path: Path) -> bool:
+    """True when a file that is not valid UTF-8 still holds UTF-8 letters: some of its lines
+    were saved in UTF-8, others in Windows-1252 (rows appended by another program)."""
+    with path.open("rb") as handle:
+        while block := handle.read(BLOCK_BYTES):
+            if UTF8_LETTER.search(block):
+                return True
+    return False
+
+
+class OtherEncoding(list):
+    """The cells of a line of a mixed file that was not UTF-8 (read as Windows-1252)."""
 
 
 class StrayQuote(list):
@@ -289,6 +329,11 @@ def _scan(path: Path) -> tuple[str, bool, str]:
     # With a BOM, undecodable bytes become U+FFFD.
     candidates = ["utf-8-sig"] if bom else ["utf-8", "cp1252"]
     for encoding in [*candidates, "latin-1"]:  # Latin-1 decodes any byte
+        if encoding == "cp1252" and _is_mixed(path):
+            # Read line by line by the csv path, each line in its own encoding.
+            with path.open("rb") as handle:
+                first_block = handle.read(BLOCK_BYTES)
+            return MIXED, False, first_block.decode("utf-8", errors="replace")
         try:
             texts = _text_blocks(path, encoding, BLOCK_BYTES)
             first = next(texts)  # there is always one, maybe ""
@@ -442,6 +487,8 @@ def _cell_text(value: object) -> str:
 def _problem(cells: list[str], width: int) -> str | None:
     if isinstance(cells, StrayQuote):
         return reason("stray_quote")
+    if isinstance(cells, OtherEncoding):
+        return reason("other_encoding")
     return reason("field_count", len(cells), width) if len(cells) != width else None
 
 

@@ -85,6 +85,13 @@ def code_of(stored: str) -> str:
 register(
     {
         "field_count": gettext_noop("has {0} fields, the header has {1}"),
+        "other_encoding": gettext_noop(
+            "the line is not in UTF-8 like the rest of the file (read as Windows-1252): check "
+            "its accents and Ñ, then import it again"
+        ),
+        "damaged_text": gettext_noop(
+            "{0} holds a character lost before the file was saved (� or a NUL byte)"
+        ),
         "too_long": gettext_noop("{0} has {1} characters; it can hold at most {2}"),
         "stray_quote": gettext_noop(
             "a double quote opens a field that does not close: the line is kept as written"

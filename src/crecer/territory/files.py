@@ -44,14 +44,19 @@ class LoadReport:
     updated: int = 0
     unchanged: int = 0
     errors: list[RowError] = field(default_factory=list)
+    warnings: list[RowError] = field(default_factory=list)  # loaded, but told
 
     def reject(self, line: int, reason: str, raw: str = "") -> None:
         self.errors.append(RowError(line, reason, raw))
+
+    def warn(self, line: int, reason: str, raw: str = "") -> None:
+        self.warnings.append(RowError(line, reason, raw))
 
     def summary(self) -> str:
         return (
             f"{self.kind} {self.file_name}: {self.rows_read} rows read, {self.created} created, "
             f"{self.updated} updated, {self.unchanged} unchanged, {len(self.errors)} rejected"
+            + (f", {len(self.warnings)} with a warning" if self.warnings else "")
         )
 
 

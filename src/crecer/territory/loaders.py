@@ -45,6 +45,11 @@ from crecer.territory.models import (
 )
 
 CHUNK = 2000
+LOST_CHARACTER = "\ufffd"  # a NUL byte, or a character lost before the file was saved
+LOST_WARNING = (
+    "holds \ufffd: a character was lost before the file was saved (or a NUL byte); loaded "
+    "as written, correct it at the source"
+)
 SOURCE = frozenset({"source"})
 AREA_WORDS = {
     "u": Area.URBAN,
@@ -107,6 +112,8 @@ def run_load(
             continue
         records[key] = fields
         first_line[key] = line
+        if LOST_CHARACTER in raw:
+            report.warn(line, LOST_WARNING, raw)
     with transaction.atomic():
         store(records, report)
         _record(report)
@@ -144,6 +151,7 @@ def _record(report: LoadReport) -> None:
         updated=report.updated,
         unchanged=report.unchanged,
         quarantined=len(report.errors),
+        warnings=[[warning.line, warning.reason] for warning in report.warnings],
     )
     QuarantinedRow.objects.bulk_create(
         QuarantinedRow(run=run, line=error.line, raw={"line": error.raw}, reasons=[error.reason])

@@ -56,15 +56,19 @@ class Command(BaseCommand):
             raise CommandError(f"{rejected} line(s) rejected")
 
     def show(self, report: LoadReport) -> None:
-        style = self.style.WARNING if report.errors else self.style.SUCCESS
+        style = self.style.WARNING if report.errors or report.warnings else self.style.SUCCESS
         self.stdout.write(style(report.summary()))
         for error in report.errors[:SHOWN_ERRORS]:
             self.stdout.write(f"  {report.row_word} {error.line}: {error.reason}")
         if len(report.errors) > SHOWN_ERRORS:
             self.stdout.write(
                 f"  … and {len(report.errors) - SHOWN_ERRORS} more (all kept in the database: "
-                "admin › territory file loads; or use --report FILE)"
+                "admin › imports; or use --report FILE)"
             )
+        for warning in report.warnings[:SHOWN_ERRORS]:
+            self.stdout.write(f"  {report.row_word} {warning.line} (loaded): {warning.reason}")
+        if len(report.warnings) > SHOWN_ERRORS:
+            self.stdout.write(f"  … and {len(report.warnings) - SHOWN_ERRORS} more warnings")
 
 
 def write_rejections(path: Path, reports: list[LoadReport]) -> None:
