@@ -31,8 +31,9 @@ PAYLOADS = [
 FIRST = ("=", "+", "-", "@", "\t", "\r")
 CENTER = "0504030001"
 CSV_URL, XLSX_URL = "/work-list/export.csv", "/work-list/export.xlsx"
-# The text fields of a child that the work list writes as they are.
-FIELDS = ["address", "address_reference", "mother_phone", "care_facility"]
+# Text fields of a child that the work list writes as they are (the mother's name starts with
+# her paternal surname).
+FIELDS = ["address", "address_reference", "mother_paternal_surname", "care_facility"]
 HAZ = 14  # the column of the HAZ (worklist_rows.export_values), header in the page's language
 
 

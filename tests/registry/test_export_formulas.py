@@ -33,7 +33,13 @@ PAYLOADS = [
 ]
 FIRST = ("=", "+", "-", "@", "\t", "\r")
 # The text fields of a child that an export writes as they are.
-FIELDS = ["given_names", "paternal_surname", "address", "address_reference", "mother_phone"]
+FIELDS = [
+    "given_names",
+    "paternal_surname",
+    "address",
+    "address_reference",
+    "mother_paternal_surname",
+]
 
 
 def assert_no_formula_text(cells: list[object]) -> None:
