@@ -131,3 +131,24 @@ def test_a_weak_secret_key_is_allowed_in_debug_mode_and_a_strong_one_always(tmp_
     assert result.returncode == 0, result.stderr
     generated = crecer_env(tmp_path)  # no CRECER_SECRET_KEY: the one kept in the data folder
     assert run_crecer(generated, "check").returncode == 0
+
+
+@pytest.mark.django_db
+def test_createuser_without_a_terminal_says_how_to_give_the_password(monkeypatch):
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))  # a pipe, a cron job, CI: no terminal
+    with pytest.raises(CommandError, match=r"no terminal.*--password-stdin"):
+        call_command("createuser", "ana", "--role", "analyst")
+    with pytest.raises(CommandError, match="standard input is empty"):
+        call_command("createuser", "ana", "--role", "analyst", "--password-stdin")
+    assert not get_user_model().objects.filter(username="ana").exists()
+
+
+def test_crecer_createuser_without_a_terminal_ends_in_one_line_not_a_traceback(tmp_path):
+    env = crecer_env(tmp_path)
+    assert run_crecer(env, "migrate", "--no-input").returncode == 0
+    result = run_crecer(env, "createuser", "ana", "--role", "analyst", stdin="")
+    assert result.returncode != 0
+    assert "no terminal" in result.stderr
+    assert "--password-stdin" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "EOFError" not in result.stderr

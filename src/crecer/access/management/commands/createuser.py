@@ -78,10 +78,25 @@ class Command(BaseCommand):
         )
 
 
+NO_TERMINAL = (
+    "no terminal to ask the password on: give it on standard input with --password-stdin "
+    "(e.g. `printf '%s\\n' \"$PASSWORD\" | crecer createuser NAME --role ROLE --password-stdin`)"
+)
+
+
 def read_password(from_stdin: bool) -> str:
     if from_stdin:
-        return sys.stdin.readline().rstrip("\n")
-    first = getpass.getpass("Password: ")
-    if first != getpass.getpass("Password (again): "):
+        line = sys.stdin.readline()
+        if not line:
+            raise CommandError("--password-stdin: standard input is empty (no password)")
+        return line.rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise CommandError(NO_TERMINAL)
+    try:
+        first = getpass.getpass("Password: ")
+        again = getpass.getpass("Password (again): ")
+    except EOFError:  # the terminal closed (Ctrl-D) while asking
+        raise CommandError("no password given") from None
+    if first != again:
         raise CommandError("the two passwords differ")
     return first
