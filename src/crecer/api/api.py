@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Query, Router
 
 from crecer import __version__
@@ -26,23 +27,38 @@ api = NinjaAPI(
         "Territory (public) and the Nominal Registry's children (token: "
         "`Authorization: Bearer <key>` from `crecer token create`). Children are limited to "
         "the user's role and territorial scope; a child outside it is 404. Every answer with "
-        "children is written to the access log."
+        'children is written to the access log. Errors are JSON: `{"detail": "…"}` (401 '
+        "no valid key, or an expired one; 403 the role has no right to children; 404 not found "
+        "or outside the scope), and 422 lists the refused parameters in `detail`."
     ),
     urls_namespace="api",
 )
+# The errors every route may answer, in its OpenAPI responses: children routes need a key (401)
+# and the right (403); every route may answer 404 (not found, or outside the user's scope) and
+# 422 (a parameter the schema refuses).
+NOT_FOUND = {404: schemas.Message, 422: schemas.ValidationErrors}
+PERSONAL = {401: schemas.Message, 403: schemas.Message} | NOT_FOUND
+
+
+@api.exception_handler(PermissionDenied)
+def forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    """The role has no right to what the route returns: 403 in JSON, like every API error."""
+    return api.create_response(request, {"detail": "Forbidden"}, status=403)
+
+
 territory = Router(tags=["territory"])
 children = Router(tags=["children"], auth=PERSONAL_DATA_AUTH)
 MAX_LIMIT = 500
 
 
-@territory.get("/", response=list[schemas.Unit], summary="Departments")
+@territory.get("/", response={200: list[schemas.Unit]}, summary="Departments")
 def departments(request: HttpRequest) -> Any:
     return [{"code": d.code, "name": d.name} for d in Department.objects.order_by("code")]
 
 
 @territory.get(
     "/{code}",
-    response={200: schemas.TerritoryUnit, 404: schemas.Message},
+    response={200: schemas.TerritoryUnit} | NOT_FOUND,
     summary="A department, province or district with its sub-units",
 )
 def unit(request: HttpRequest, code: str) -> Any:
@@ -116,7 +132,9 @@ def _visible(request: HttpRequest) -> QuerySet[Child]:
     return Child.objects.visible_to(request.user)
 
 
-@children.get("/", response=schemas.ChildPage, summary="Children in the user's scope")
+@children.get(
+    "/", response={200: schemas.ChildPage} | PERSONAL, summary="Children in the user's scope"
+)
 def child_list(
     request: HttpRequest,
     territory: str | None = Query(None, pattern=r"^(\d{2}|\d{4}|\d{6})$"),
@@ -140,7 +158,7 @@ def child_list(
 
 @children.get(
     "/by-number/{number}",
-    response={200: schemas.Child, 404: schemas.Message},
+    response={200: schemas.Child} | PERSONAL,
     summary="The child holding a DNI, CUI, CNV or registry code",
 )
 def child_by_number(request: HttpRequest, number: str) -> Any:
@@ -157,7 +175,7 @@ def child_by_number(request: HttpRequest, number: str) -> Any:
 
 @children.get(
     "/{int:child_id}",
-    response={200: schemas.Child, 404: schemas.Message},
+    response={200: schemas.Child} | PERSONAL,
     summary="One child",
 )
 def child_detail(request: HttpRequest, child_id: int) -> Any:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ninja import Schema
 
@@ -54,4 +55,12 @@ class ChildPage(Schema):
 
 
 class Message(Schema):
+    """An error: 401, 403 or 404."""
+
     detail: str
+
+
+class ValidationErrors(Schema):
+    """422: each refused parameter, where it is (``loc``) and why (``msg``)."""
+
+    detail: list[dict[str, Any]]

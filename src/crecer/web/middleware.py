@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from functools import cache
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -42,7 +44,8 @@ class SecurityHeadersMiddleware:
     """A Content-Security-Policy on every answer, and ``Cache-Control: no-store`` on every answer
     that may hold personal data, so that a shared health-post PC keeps none of it in the browser's
     cache or history: anything answered to a signed-in user (browser session or API token),
-    every API answer, every JSON answer and every download (``Content-Disposition``).
+    every API answer, every JSON answer and every download (``Content-Disposition``). An error
+    under ``/api/`` that Django answered in HTML (no route matched) is answered in JSON.
 
     The policy is ``settings.SECURE_CSP`` (the format of Django 6's built-in middleware:
     directive → list of sources). Pages use no inline script or style; the one page that needs
@@ -60,6 +63,8 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if self.policy and "Content-Security-Policy" not in response:
             response["Content-Security-Policy"] = header(self.policy, nonce.value)
+        if api_error_in_html(request, response):
+            response = json_error(response)
         if private(request, response):
             add_never_cache_headers(response)
         return response
@@ -90,6 +95,29 @@ def header(policy: dict[str, list[str]], nonce: str) -> str:
         ]
         directives.append(" ".join([directive, *used]))
     return "; ".join(directives)
+
+
+def api_error_in_html(request: HttpRequest, response: HttpResponse) -> bool:
+    """An error under ``/api/`` that the API did not answer itself (an address no route matches,
+    a method a route does not take, a server error): the API answers JSON, always."""
+    return (
+        response.status_code >= 400
+        and request.path.startswith(api_prefix())
+        and not response.get("Content-Type", "").startswith("application/json")
+    )
+
+
+def json_error(response: HttpResponse) -> HttpResponse:
+    answer = JsonResponse({"detail": response.reason_phrase}, status=response.status_code)
+    for header in ("Allow", "WWW-Authenticate"):
+        if response.has_header(header):
+            answer[header] = response[header]
+    return answer
+
+
+@cache
+def api_prefix() -> str:
+    return reverse("api:api-root")
 
 
 def private(request: HttpRequest, response: HttpResponse) -> bool:
