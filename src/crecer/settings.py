@@ -110,8 +110,11 @@ AXES_LOCKOUT_TEMPLATE = "access/locked.html"
 AXES_VERBOSE = False
 # API tokens last CRECER_API_TOKEN_DAYS (30) unless `crecer token create --days` says otherwise,
 # never more than CRECER_API_TOKEN_MAX_DAYS (365).
-CRECER_API_TOKEN_DAYS = env_int("CRECER_API_TOKEN_DAYS", 30)
-CRECER_API_TOKEN_MAX_DAYS = env_int("CRECER_API_TOKEN_MAX_DAYS", 365)
+try:
+    CRECER_API_TOKEN_DAYS = env_int("CRECER_API_TOKEN_DAYS", 30)
+    CRECER_API_TOKEN_MAX_DAYS = env_int("CRECER_API_TOKEN_MAX_DAYS", 365)
+except ValueError as problem:
+    raise ImproperlyConfigured(str(problem)) from None
 if not 1 <= CRECER_API_TOKEN_DAYS <= CRECER_API_TOKEN_MAX_DAYS:
     raise ImproperlyConfigured(
         f"CRECER_API_TOKEN_DAYS ({CRECER_API_TOKEN_DAYS}) must be 1 to CRECER_API_TOKEN_MAX_DAYS "

@@ -16,6 +16,7 @@ from django.test import Client, override_settings
 from django.utils import timezone
 
 from crecer.access.models import ApiToken
+from tests.conftest import crecer_env, run_crecer
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +101,18 @@ def test_tokens_issued_before_the_upgrade_get_the_default_lifetime(django_user_m
     executor.migrate(executor.loader.graph.leaf_nodes())
     token = ApiToken.objects.get(prefix="abcd1234")
     assert 29.9 < days_left(token) <= 30
+
+
+@pytest.mark.parametrize(
+    ("days", "maximum", "said"),
+    [("abc", "365", "must be a whole number"), ("400", "365", "must be 1 to"), ("0", "", "1 to")],
+)
+def test_a_lifetime_out_of_bounds_stops_crecer_in_one_line(tmp_path, days, maximum, said):
+    env = crecer_env(tmp_path) | {
+        "CRECER_API_TOKEN_DAYS": days,
+        "CRECER_API_TOKEN_MAX_DAYS": maximum,
+    }
+    result = run_crecer(env, "check")
+    assert result.returncode != 0
+    assert said in result.stderr
+    assert "Traceback" not in result.stderr
