@@ -53,11 +53,12 @@ def add_reasons(frame: pl.DataFrame, checks: list[pl.Expr]) -> pl.DataFrame:
 
 def too_long(frame: pl.DataFrame, limits: dict[str, int]) -> list[pl.Expr]:
     """A reason for each text value longer than its column holds (``limits``: column ->
-    characters). Checked here, the same on every database: PostgreSQL refuses the value (and
-    with it the whole file), SQLite would store a million characters."""
+    characters), in a row that has no other reason (a malformed DNI is already named).
+    Checked here, the same on every database: PostgreSQL refuses the value (and with it the
+    whole file), SQLite would store a million characters."""
     return [
         reason_where(
-            pl.col(name).str.len_chars() > limit,
+            (pl.col(REASON) == "") & (pl.col(name).str.len_chars() > limit),
             "too_long",
             name,
             pl.col(name).str.len_chars(),

@@ -179,7 +179,8 @@ def _people(frame: pl.DataFrame) -> pl.DataFrame:
     ]
     frame = ensure_columns(frame, *names, "sex", "mother_email", "mother_phone")
     frame = frame.with_columns(
-        pl.col(names).str.to_uppercase().str.replace_all(r"\s+", " "),
+        # Kept as written (only runs of spaces joined): search reads the folded copy.
+        pl.col(names).str.replace_all(r"\s+", " "),
         pl.col("sex").str.to_uppercase().replace_strict(SEX_WORDS, default=None).alias("__sex"),
     )
     checks = [
