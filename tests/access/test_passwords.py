@@ -49,7 +49,7 @@ def test_the_passwords_the_tests_use_pass(db, password):
 @pytest.mark.django_db
 def test_createuser_refuses_a_repeated_character(monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("aaaaaaaaaaaa\n"))
-    with pytest.raises(CommandError, match="(different characters|caracteres distintos)"):
+    with pytest.raises(CommandError, match=r"(different characters|caracteres distintos)"):
         call_command("createuser", "ana", "--role", "analyst", "--password-stdin")
     assert not get_user_model().objects.filter(username="ana").exists()
 
@@ -67,3 +67,11 @@ def test_the_rules_are_explained():
     from django.contrib.auth.password_validation import password_validators_help_texts
 
     assert len(password_validators_help_texts()) == 5
+
+
+def test_the_reason_is_said_in_spanish():
+    from django.utils import translation
+
+    with translation.override("es"), pytest.raises(ValidationError) as refused:
+        validate_password("abababababab")
+    assert "caracteres distintos" in " ".join(refused.value.messages)
