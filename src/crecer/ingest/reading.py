@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cached_property
 from pathlib import Path
+from typing import IO, Any
 
 import polars as pl
 
@@ -184,17 +185,18 @@ def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
             raise UnreadableFile(f"{path.name}: empty file, expected a header line")
         return header, PlainLines(_plain_lines(path, encoding, delimiter)), encoding, delimiter
     other_lines: set[int] = set()  # lines of a mixed file read in Windows-1252
+    handle: IO[Any]
     if encoding == MIXED:
         handle = path.open("rb")
-        lines = enumerate(
-            (_line_text(line, number, other_lines) for number, line in enumerate(handle, start=1)),
-            start=1,
+        texts: Iterator[str] = (
+            _line_text(line, number, other_lines) for number, line in enumerate(handle, start=1)
         )
     else:
         # newline="": lines keep their own ends (CRLF, LF or a lone CR, as csv reads them),
         # so a record that spans several lines is joined back exactly as written.
         handle = open(path, encoding=encoding, errors="replace", newline="")  # noqa: SIM115
-        lines = enumerate((_visible(line) for line in handle), start=1)
+        texts = (_visible(line) for line in handle)
+    lines = enumerate(texts, start=1)
     first_line = next(lines, (1, ""))[1]
     header = next(csv.reader([first_line], delimiter=delimiter), [])
     if not header:

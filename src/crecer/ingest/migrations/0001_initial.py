@@ -21,7 +21,8 @@ class Migration(migrations.Migration):
                     name="ImportRun",
                     fields=[
                         ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
-                        ("kind", models.CharField(default="padron", max_length=30, verbose_name="kind")),
+                        # As the registry left it (varchar(10)); 0002 widens it.
+                        ("kind", models.CharField(default="padron", max_length=10, verbose_name="kind")),
                         ("file_name", models.CharField(max_length=500, verbose_name="file")),
                         ("sha256", models.CharField(max_length=64, verbose_name="SHA-256")),
                         ("started_at", models.DateTimeField(auto_now_add=True, verbose_name="started")),
