@@ -41,7 +41,10 @@ def test_404_json_for_a_child_outside_the_scope_or_an_unknown_address(make_user)
     assert json_error(manager.get("/api/children/?territory=0101"), 404) == "Not Found"
     assert json_error(manager.get("/api/children/not-a-number"), 404) == "Not Found"
     assert json_error(Client().get("/api/territory/99"), 404) == "Not Found"
-    assert json_error(Client().get("/api/no-such-route"), 404) == "Not Found"
+    unknown = Client().get("/api/no-such-route")
+    assert json_error(unknown, 404) == "Not Found"
+    assert "default-src 'self'" in unknown["Content-Security-Policy"]
+    assert "no-store" in unknown["Cache-Control"]
 
 
 def test_405_json_with_the_methods_allowed():

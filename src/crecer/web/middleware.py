@@ -61,10 +61,10 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         nonce = request.csp_nonce = Nonce()  # type: ignore[attr-defined]
         response = self.get_response(request)
-        if self.policy and "Content-Security-Policy" not in response:
-            response["Content-Security-Policy"] = header(self.policy, nonce.value)
         if api_error_in_html(request, response):
             response = json_error(response)
+        if self.policy and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = header(self.policy, nonce.value)
         if private(request, response):
             add_never_cache_headers(response)
         return response
@@ -109,9 +109,9 @@ def api_error_in_html(request: HttpRequest, response: HttpResponse) -> bool:
 
 def json_error(response: HttpResponse) -> HttpResponse:
     answer = JsonResponse({"detail": response.reason_phrase}, status=response.status_code)
-    for header in ("Allow", "WWW-Authenticate"):
-        if response.has_header(header):
-            answer[header] = response[header]
+    for name in ("Allow", "WWW-Authenticate"):
+        if response.has_header(name):
+            answer[name] = response[name]
     return answer
 
 
