@@ -243,7 +243,8 @@ def test_chunks_give_the_same_result_as_one_pass(tmp_path, monkeypatch):
         given_names="ANA",
         paternal_surname="MAMANI",
         sex="2",
-        birth_date=date(2023, 1, 1),
+        # The rows' birth date: an update by identifier must describe the same child.
+        birth_date=date(2024, 3, 15),
         district_id="050403",
     )
     rows = [

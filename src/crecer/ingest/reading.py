@@ -147,13 +147,12 @@ def read_header(path: Path) -> list[str]:
         return header
     with path.open("rb") as handle:
         start = handle.read(1 << 16)
-    first_bytes = start.split(b"\n", 1)[0]
+    first_bytes = re.split(rb"\r\n|\r|\n", start, maxsplit=1)[0]  # csv ends a line at a CR too
     try:
         first = first_bytes.decode("utf-8-sig")
     except UnicodeDecodeError:
         first = first_bytes.decode("cp1252", errors="replace")
-    first_line = first.removesuffix("\r")
-    header = next(csv.reader([first_line], delimiter=sniff_delimiter(first)), [])
+    header = next(csv.reader([first], delimiter=sniff_delimiter(first)), [])
     if not header:
         raise UnreadableFile(f"{path.name}: empty file, expected a header line")
     return header
@@ -198,7 +197,10 @@ def _open_csv(path: Path) -> tuple[list[str], Body, str, str]:
         texts = (_visible(line) for line in handle)
     lines = enumerate(texts, start=1)
     first_line = next(lines, (1, ""))[1]
-    header = next(csv.reader([first_line], delimiter=delimiter), [])
+    try:
+        header = next(csv.reader([first_line], delimiter=delimiter), [])
+    except csv.Error:  # a lone CR inside the line of a mixed file, read by line feeds
+        header = first_line.rstrip("\r\n").split(delimiter)
     if not header:
         handle.close()
         raise UnreadableFile(f"{path.name}: empty file, expected a header line")

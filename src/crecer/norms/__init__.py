@@ -26,7 +26,7 @@ from crecer.norms.model import (
     Territory,
     TerritoryLevel,
 )
-from crecer.norms.registry import BirthRanges, RegistryNorms
+from crecer.norms.registry import BirthRanges, RegistryNorms, SameChild
 from crecer.norms.schedule import Dose, Flag, Requirement, Schedule, ScheduleNorms
 from crecer.norms.services import CodeSet, HbTestCodes, ServiceCodes
 
@@ -47,6 +47,7 @@ __all__ = [
     "ProfileInfo",
     "RegistryNorms",
     "Requirement",
+    "SameChild",
     "Schedule",
     "ScheduleNorms",
     "ServiceCodes",

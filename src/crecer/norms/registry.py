@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import model_validator
+from pydantic import Field, model_validator
 
 from crecer.norms.base import Cited, Strict
 
@@ -23,7 +23,17 @@ class BirthRanges(Cited):
         return self
 
 
+class SameChild(Cited):
+    """When a row that matches a stored child by an identifier still describes another
+    child: a different sex, or a birth date more than ``birth_date_days`` away. Such a row
+    is quarantined instead of overwriting the record (a typo in a DNI, another file's
+    numbering)."""
+
+    birth_date_days: int = Field(ge=0)
+
+
 class RegistryNorms(Strict):
     """``[registry]`` of a profile."""
 
     plausible_at_birth: BirthRanges
+    same_child: SameChild

@@ -18,6 +18,7 @@ from crecer.ingest.models import ImportRun
 from crecer.ingest.reading import Table
 from crecer.ingest.runs import FileImport, Outcome, Progress, run_import
 from crecer.ingest.text import folded
+from crecer.norms import SameChild
 from crecer.profile import current_profile
 from crecer.registry import bulk
 from crecer.registry.columns import IDENTIFIERS, PADRON_COLUMNS
@@ -56,6 +57,7 @@ class PadronImport(FileImport):
         self.why = ""
         self.table: Table | None = None
         self.at_birth = current_profile().registry.plausible_at_birth
+        self.same_child = current_profile().registry.same_child
 
     def begin(self, run: ImportRun) -> None:
         self.why = f"import {run.file_name}"
@@ -72,7 +74,9 @@ class PadronImport(FileImport):
         present = [f.attname for f in bulk.tracked_fields() if _in_file(f, self.table)]
         candidates = match(to_model_columns(rows, present), self)
         stored = stored_frame(candidates["__child__"].drop_nulls().unique().to_list())
-        candidates = with_conflicts(candidates, stored, self.updated_children, self.allowed)
+        candidates = with_conflicts(
+            candidates, stored, self.updated_children, self.allowed, self.same_child
+        )
         rejected = candidates.filter(pl.col("__conflict__").is_not_null())
         accepted = candidates.filter(pl.col("__conflict__").is_null())
         matched = accepted.filter(pl.col("__child__").is_not_null())
@@ -290,14 +294,18 @@ def with_conflicts(
     stored: pl.DataFrame,
     earlier: pl.DataFrame,
     allowed: frozenset[str] | None = None,
+    same_child: SameChild | None = None,
 ) -> pl.DataFrame:
     """``__conflict__``: why a row cannot be applied — identifiers of different children, a
     child holding another number of the same kind, a child another row (of this chunk or
-    an ``earlier`` one) already updates, or a child registered outside the ``allowed``
-    districts."""
+    an ``earlier`` one) already updates, a child registered outside the ``allowed``
+    districts, or a row that describes another child than the one its identifier matches
+    (``same_child``: another sex, or a birth date too far away)."""
     held = stored.select(
         pl.col("id").alias("__child__"),
         pl.col("district_id").alias("__held_district"),
+        pl.col("sex").alias("__held_sex"),
+        pl.col("birth_date").alias("__held_birth_date"),
         *(pl.col(n).alias(f"__held_{n}") for n in IDENTIFIERS),
     )
     frame = frame.join(held, on="__child__", how="left").sort("__index__")
@@ -326,12 +334,33 @@ def with_conflicts(
                 pl.col(name),
             )
         )
+    if same_child is not None and {"sex", "birth_date"} <= set(frame.columns):
+        reasons.append(other_child(same_child))
     frame = frame.join(earlier, on="__child__", how="left", nulls_equal=False).sort("__index__")
     first = pl.coalesce(pl.col("__first__"), pl.col("__line__").first().over("__child__"))
     repeated = pl.col("__child__").is_not_null() & (pl.col("__line__") != first)
     reasons.append(reason_where(repeated, "already_updated", first, pl.col("__child__")))
     frame = frame.with_columns(pl.coalesce(reasons).alias("__conflict__"))
-    return frame.drop([f"__held_{n}" for n in IDENTIFIERS] + ["__first__", "__held_district"])
+    held_columns = [f"__held_{n}" for n in [*IDENTIFIERS, "sex", "birth_date", "district"]]
+    return frame.drop([*held_columns, "__first__"])
+
+
+def other_child(rule: SameChild) -> pl.Expr:
+    """The reason a matched row describes another child: its sex, or its birth date more
+    than ``rule.birth_date_days`` from the stored one."""
+    sex = pl.col("sex").is_not_null() & pl.col("__held_sex").is_not_null()
+    sex = sex & (pl.col("sex") != pl.col("__held_sex"))
+    days = (pl.col("birth_date") - pl.col("__held_birth_date")).dt.total_days().abs()
+    birth = days.is_not_null() & (days > rule.birth_date_days)
+    return reason_where(
+        sex | birth,
+        "other_child",
+        pl.col("__child__"),
+        pl.col("__held_sex"),
+        pl.col("__held_birth_date").dt.strftime("%d/%m/%Y"),
+        pl.col("sex"),
+        pl.col("birth_date").dt.strftime("%d/%m/%Y"),
+    )
 
 
 def split_changes(

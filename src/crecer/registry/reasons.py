@@ -66,6 +66,10 @@ MESSAGES = {
     "conflict_identifier": gettext_lazy(
         "conflict with existing child #{0}: it has {1} {2}, the file says {3}"
     ),
+    "other_child": gettext_lazy(
+        "the identifier matches child #{0} (sex {1}, born {2}) but the row gives sex {3}, "
+        "born {4}: another child? the record is left as it is"
+    ),
     "already_updated": gettext_lazy(
         "another row of this file (line {0}) already updates child #{1}"
     ),
