@@ -4,6 +4,7 @@ CSV); and every kind a later app registers (:mod:`crecer.ingest.kinds`)."""
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from crecer.database import ensure_migrated
 from crecer.ingest.columns import UnreadableFile
 from crecer.ingest.kinds import kind as kind_named
 from crecer.ingest.kinds import kinds
+from crecer.ingest.models import ImportRun
 from crecer.ingest.quarantine import quarantine_report_csv
 from crecer.ingest.reading import unknown_columns
 
@@ -52,6 +54,17 @@ class Command(BaseCommand):
             run = spec.import_file(file, progress=self.progress)
         except UnreadableFile as problem:
             raise CommandError(str(problem)) from None
+        # The report file first: a reader that closes the output early (`| head`) must not
+        # cost the user the report of an import that is already committed.
+        if report:
+            quarantine_report_csv(run, report)
+        try:
+            self.summarise(run, file, report)
+        except BrokenPipeError:
+            # Python's advice: point stdout at devnull so that the exit flush does not fail too.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+    def summarise(self, run: ImportRun, file: Path, report: Path | None) -> None:
         self.stderr.write("")
         style = self.style.WARNING if run.quarantined else self.style.SUCCESS
         self.stdout.write(
@@ -70,7 +83,6 @@ class Command(BaseCommand):
         if run.quarantined > SHOWN:
             self.stdout.write(f"  … and {run.quarantined - SHOWN} more (see the import page)")
         if report:
-            quarantine_report_csv(run, report)
             self.stdout.write(f"Quarantined rows written to {report}")
 
     def progress(self, stage: str, done: int, total: int) -> None:
