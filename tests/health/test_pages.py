@@ -112,7 +112,29 @@ def test_the_upload_page_imports_within_the_scope(worker, client, tmp_path):
     report = client.get(response["Location"])
     run = report.context["run"]
     assert (run.created, run.quarantined, run.user) == (1, 1, worker)
-    # The site speaks Spanish unless the browser asks otherwise.
-    assert "registrado fuera de su territorio" in report.content.decode()
+    # The site speaks Spanish unless the browser asks otherwise. A child of another
+    # territory reads as unknown to the worker (issue 19: "registered outside your territory"
+    # told a scoped user that the DNI exists elsewhere); the administrator reads it in full.
+    unknown = "no hay ninguna niña o niño en el padrón con DNI 72222222"
+    assert unknown in report.content.decode()
+    assert "fuera de su territorio" not in report.content.decode()
     csv = client.get(reverse("health:import_run_csv", args=[run.pk]))
-    assert "registrado fuera de su territorio" in csv.content.decode("utf-8-sig")
+    assert unknown in csv.content.decode("utf-8-sig")
+    assert "fuera de su territorio" not in csv.content.decode("utf-8-sig")
+
+
+def test_an_unknown_and_an_outside_dni_read_the_same_to_a_scoped_user(
+    worker, client, make_user, tmp_path
+):
+    make_child(dni="72222222", district_id=AWAY)
+    rows = [own_row(dni="72222222"), own_row(dni="73333333")]  # outside; unknown
+    with write_events(tmp_path / "e.csv", rows).open("rb") as handle:
+        response = client.post(reverse("health:import"), {"file": handle})
+    report = client.get(response["Location"])
+    shown = [reasons for _row, reasons in report.context["rows"]]
+    assert [reason[0].replace("72222222", "N").replace("73333333", "N") for reason in shown] == [
+        "no hay ninguna niña o niño en el padrón con DNI N"
+    ] * 2
+    client.force_login(make_user("admin", "administrator", "PE"))
+    full = client.get(response["Location"]).content.decode()
+    assert "con DNI 72222222 está registrado fuera de su territorio" in full

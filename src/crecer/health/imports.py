@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from crecer.access import policy
+from crecer.access.models import Role
 from crecer.access.policy import Can
 from crecer.health.columns import EVENT_COLUMNS
 from crecer.health.importer import import_events
@@ -43,6 +44,7 @@ EVENTS = ImportKind(
     run=_import,
     may_import=lambda user: policy.can(user, Can.RECORD_SERVICES),
     reads_all=lambda user: policy.access_of(user).scope.national,
+    sees_full_reasons=lambda user: policy.access_of(user).role == Role.ADMINISTRATOR,
     updates_records=False,
     report_prefix="events",
 )

@@ -61,9 +61,7 @@ def with_children(frame: pl.DataFrame, children: pl.DataFrame) -> pl.DataFrame:
         pl.col("populated_center_id").alias("__center__"),
     )
     frame = frame.join(details, on="__child__", how="left").sort("__index__")
-    first_id = pl.coalesce(
-        *(pl.when(pl.col(n).is_not_null()).then(pl.lit(n.upper())) for n in IDENTIFIERS)
-    )
+    first_id = first_identifier()
     ids = pl.col("__ids__").list.eval(pl.lit("#") + pl.element().cast(pl.String)).list.join(", ")
     return frame.with_columns(
         pl.coalesce(
@@ -78,6 +76,13 @@ def with_children(frame: pl.DataFrame, children: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def first_identifier() -> pl.Expr:
+    """The name of the first identifier a row gives (DNI, CUI, CNV, PADRON_CODE)."""
+    return pl.coalesce(
+        *(pl.when(pl.col(n).is_not_null()).then(pl.lit(n.upper())) for n in IDENTIFIERS)
+    )
+
+
 def child_reasons(frame: pl.DataFrame, in_scope: set[int] | None) -> pl.DataFrame:
     """``__reasons__`` extended with the match, the scope and the birth date's reasons."""
     # Checked before the birth date, which would tell an outsider something of the child.
@@ -87,7 +92,12 @@ def child_reasons(frame: pl.DataFrame, in_scope: set[int] | None) -> pl.DataFram
     before = (~outside) & (pl.col("date") < pl.col("__birth__"))
     checks = [
         pl.col("__match__"),
-        reason_where(outside, "event_child_outside_scope"),
+        reason_where(
+            outside,
+            "event_child_outside_scope",
+            first_identifier(),
+            pl.coalesce(*(pl.col(n) for n in IDENTIFIERS)),
+        ),
         reason_where(before, "event_before_birth", pl.col("date"), pl.col("__birth__")),
     ]
     return add_reasons(frame, checks)

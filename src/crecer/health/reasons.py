@@ -17,7 +17,9 @@ EVENT_MESSAGES = {
     "event_document_type": gettext_lazy("document type '{0}' is not DNI, CUI or CNV"),
     "event_bad_id": gettext_lazy("{0} '{1}' is not a valid number"),
     "event_unknown_child": gettext_lazy("no child in the registry with {0} {1}"),
-    "event_child_outside_scope": gettext_lazy("the child is registered outside your territory"),
+    "event_child_outside_scope": gettext_lazy(
+        "the child with {0} {1} is registered outside your territory"
+    ),
     "event_no_date": gettext_lazy("missing attention date"),
     "event_bad_date": gettext_lazy("attention date '{0}' is not a date"),
     "event_future": gettext_lazy("attention date {0} is in the future"),
@@ -38,3 +40,9 @@ EVENT_MESSAGES = {
         "already recorded for this child and date with another {0} ({1}, the file says {2})"
     ),
 }
+
+
+# What a reader without the full view reads instead: a child of another territory reads as
+# unknown (the same values: the identifier's name and number), so an import cannot be used
+# to find out whether a DNI is registered elsewhere.
+EVENT_PUBLIC = {"event_child_outside_scope": "event_unknown_child"}

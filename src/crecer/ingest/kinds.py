@@ -34,6 +34,9 @@ class ImportKind:
     run: Callable[..., ImportRun]
     may_import: Callable[[Any], bool]
     reads_all: Callable[[Any], bool]
+    # Reads every reason in full (another territory's records named); others read the public
+    # form (crecer.ingest.reasons.as_public). Administrators by default.
+    sees_full_reasons: Callable[[Any], bool] = lambda user: bool(getattr(user, "is_superuser", 0))
     updates_records: bool = True  # shows the "updated" count
     report_prefix: str = "import"  # the quarantine CSV's file name: <prefix>-<run>-quarantine.csv
 

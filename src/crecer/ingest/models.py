@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from crecer.ingest.reasons import describe
+from crecer.ingest.reasons import as_public, describe
 
 
 class ImportRun(models.Model):
@@ -64,9 +64,10 @@ class QuarantinedRow(models.Model):
     def __str__(self) -> str:
         return f"line {self.line}: {'; '.join(self.described_reasons())}"
 
-    def described_reasons(self) -> list[str]:
-        """The reasons as text in the active language."""
-        return [describe(stored) for stored in self.reasons]
+    def described_reasons(self, full: bool = True) -> list[str]:
+        """The reasons as text in the active language; without ``full``, as a reader outside
+        the record's territory may read them (:func:`crecer.ingest.reasons.as_public`)."""
+        return [describe(stored if full else as_public(stored)) for stored in self.reasons]
 
 
 class UnreadValues(models.Model):

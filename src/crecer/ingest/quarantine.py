@@ -12,7 +12,7 @@ import polars as pl
 from crecer.ingest import bulk
 from crecer.ingest.models import ImportRun, QuarantinedRow, UnreadValues
 from crecer.ingest.reading import Table
-from crecer.ingest.reasons import describe
+from crecer.ingest.reasons import as_public, describe
 from crecer.ingest.safe_cells import safe_frame
 
 
@@ -67,9 +67,12 @@ def write_unread(run: ImportRun, table: Table) -> None:
     )
 
 
-def quarantine_frame(run: ImportRun) -> pl.DataFrame:
-    """The quarantined rows of a run as a table (line, reasons, raw values) for a CSV report."""
+def quarantine_frame(run: ImportRun, full: bool = True) -> pl.DataFrame:
+    """The quarantined rows of a run as a table (line, reasons, raw values) for a CSV report;
+    without ``full``, the reasons as a scoped reader may read them."""
     rows = list(run.quarantined_rows.values_list("line", "reasons", "raw"))
+    if not full:
+        rows = [(line, [as_public(r) for r in reasons], raw) for line, reasons, raw in rows]
     return pl.DataFrame(
         {
             "line": [line for line, _r, _raw in rows],
@@ -81,10 +84,12 @@ def quarantine_frame(run: ImportRun) -> pl.DataFrame:
 
 
 @overload
-def quarantine_report_csv(run: ImportRun, file: None = None) -> str: ...
+def quarantine_report_csv(run: ImportRun, file: None = None, full: bool = True) -> str: ...
 @overload
-def quarantine_report_csv(run: ImportRun, file: Path) -> None: ...
-def quarantine_report_csv(run: ImportRun, file: Path | None = None) -> str | None:
+def quarantine_report_csv(run: ImportRun, file: Path, full: bool = True) -> None: ...
+def quarantine_report_csv(
+    run: ImportRun, file: Path | None = None, full: bool = True
+) -> str | None:
     """The quarantine of a run as CSV (to ``file``, or returned as text), every text cell
     formula-safe: the raw values are what a file brought in, a name like ``=HYPERLINK(…)`` too."""
-    return safe_frame(quarantine_frame(run)).write_csv(file)
+    return safe_frame(quarantine_frame(run, full)).write_csv(file)

@@ -18,6 +18,7 @@ SEPARATOR = "\x1f"
 
 _MESSAGES: dict[str, object] = {}
 _LABELS: dict[str, object] = {}
+_PUBLIC: dict[str, str] = {}  # code -> the code a user without full view reads instead
 _translate: Callable[[str], str] = str
 
 
@@ -30,14 +31,37 @@ class ReasonClash(ValueError):
     """Two imports registered the same reason code (or field label) with different texts."""
 
 
-def register(messages: Mapping[str, object], labels: Mapping[str, object] | None = None) -> None:
+def register(
+    messages: Mapping[str, object],
+    labels: Mapping[str, object] | None = None,
+    public: Mapping[str, str] | None = None,
+) -> None:
     """Add reason codes (code -> message with ``{0}``, ``{1}``… for the stored values) and the
-    labels of field keys shown inside them. Registering the same text again is harmless."""
+    labels of field keys shown inside them. Registering the same text again is harmless.
+
+    ``public`` maps a code that tells more than its reader may know (a child registered in
+    another territory, another territory's record numbers) to the code shown instead to a
+    reader without the full view: "outside your territory" must read as "unknown", or an
+    import would let a scoped user probe the whole registry. The public code takes the same
+    values (or fewer)."""
     for target, entries in ((_MESSAGES, messages), (_LABELS, labels or {})):
         for key, text in entries.items():
             if key in target and str(target[key]) != str(text):
                 raise ReasonClash(f"{key!r} is already registered as {target[key]!r}")
             target[key] = text
+    for code, shown in (public or {}).items():
+        if _PUBLIC.get(code, shown) != shown:
+            raise ReasonClash(f"{code!r} is already shown as {_PUBLIC[code]!r}")
+        _PUBLIC[code] = shown
+
+
+def as_public(stored: str) -> str:
+    """The stored reason as a reader without the full view may read it."""
+    code, _separator, values = stored.partition(SEPARATOR)
+    shown = _PUBLIC.get(code)
+    if shown is None:
+        return stored
+    return SEPARATOR.join([shown, values]) if values else shown
 
 
 def install_translator(translate: Callable[[str], str]) -> None:

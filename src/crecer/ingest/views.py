@@ -87,9 +87,11 @@ def _import_upload(spec: ImportKind, upload, user, allow_unknown: bool) -> Impor
 def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     spec = kind_named(kind)
     run = get_object_or_404(spec.runs_readable_by(request.user), pk=pk)
+    full = spec.sees_full_reasons(request.user)
+    rows = [(row, row.described_reasons(full)) for row in run.quarantined_rows.all()[:SHOWN_ROWS]]
     context = {
         "run": run,
-        "rows": run.quarantined_rows.all()[:SHOWN_ROWS],
+        "rows": rows,
         "kind": spec,
         "csv_url": f"{spec.namespace}:import_run_csv",
     }
@@ -104,5 +106,5 @@ def quarantine_csv(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     name = f"{spec.report_prefix}-{run.pk}-quarantine.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     response.write("\ufeff")  # so that Excel opens the UTF-8 file with its accents
-    response.write(quarantine_report_csv(run))
+    response.write(quarantine_report_csv(run, full=spec.sees_full_reasons(request.user)))
     return response

@@ -11,8 +11,8 @@ class RegistryConfig(AppConfig):
     def ready(self) -> None:
         from crecer.ingest import kinds, reasons
         from crecer.registry import imports
-        from crecer.registry.reasons import FIELD_LABELS, MESSAGES
+        from crecer.registry.reasons import FIELD_LABELS, MESSAGES, PUBLIC
 
         # Wherever a quarantined row is described, the padrón's reasons must be known.
-        reasons.register(MESSAGES, FIELD_LABELS)
+        reasons.register(MESSAGES, FIELD_LABELS, public=PUBLIC)
         kinds.register(imports.PADRON)

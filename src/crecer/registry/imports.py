@@ -9,6 +9,7 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from crecer.access import policy
+from crecer.access.models import Role
 from crecer.access.policy import Can
 from crecer.ingest.kinds import ImportKind
 from crecer.ingest.models import ImportRun
@@ -38,4 +39,5 @@ PADRON = ImportKind(
     run=_import,
     may_import=lambda user: policy.can(user, Can.IMPORT),
     reads_all=lambda user: policy.access_of(user).scope.national,
+    sees_full_reasons=lambda user: policy.access_of(user).role == Role.ADMINISTRATOR,
 )

@@ -63,6 +63,9 @@ MESSAGES = {
     "conflict_children": gettext_lazy(
         "conflict with existing children: its identifiers belong to {0}"
     ),
+    "conflict_children_hidden": gettext_lazy(
+        "conflict with existing children: its identifiers belong to different children"
+    ),
     "conflict_identifier": gettext_lazy(
         "conflict with existing child #{0}: it has {1} {2}, the file says {3}"
     ),
@@ -74,3 +77,7 @@ MESSAGES = {
         "another row of this file (line {0}) already updates child #{1}"
     ),
 }
+
+
+# Shown instead to a reader without the full view: no record number of another territory.
+PUBLIC = {"conflict_children": "conflict_children_hidden"}
