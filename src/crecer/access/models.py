@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from crecer.ingest.text import is_digits
 from crecer.territory.models import HealthFacility, PopulatedCenter
 
 
@@ -87,7 +88,7 @@ class Assignment(models.Model):
         code = self.territory_code
         if length is None and code:
             raise ValidationError({"territory_code": _("Leave empty for this scope.")})
-        if length is not None and (len(code) != length or (code and not code.isdigit())):
+        if length is not None and (len(code) != length or (code and not is_digits(code))):
             raise ValidationError(
                 {
                     "territory_code": _("A %(level)s scope needs a %(n)d-digit code.")

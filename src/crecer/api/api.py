@@ -16,6 +16,7 @@ from crecer.access.models import Action
 from crecer.access.policy import Can
 from crecer.api import schemas
 from crecer.api.auth import PERSONAL_DATA_AUTH
+from crecer.ingest.text import is_digits
 from crecer.registry.identifiers import clean_number
 from crecer.registry.models import Child
 from crecer.territory.models import Department, District, Province, within
@@ -137,7 +138,7 @@ def _visible(request: HttpRequest) -> QuerySet[Child]:
 )
 def child_list(
     request: HttpRequest,
-    territory: str | None = Query(None, pattern=r"^(\d{2}|\d{4}|\d{6})$"),
+    territory: str | None = Query(None, pattern=r"^([0-9]{2}|[0-9]{4}|[0-9]{6})$"),
     offset: int = Query(0, ge=0, le=10_000_000),
     limit: int = Query(100, ge=1, le=MAX_LIMIT),
 ) -> Any:
@@ -164,7 +165,7 @@ def child_list(
 def child_by_number(request: HttpRequest, number: str) -> Any:
     cleaned = clean_number(number)
     visible = Child.objects.visible_to(request.user)  # none without the right: "not found" too
-    found = visible.with_identifier(cleaned).first() if cleaned.isdigit() else None
+    found = visible.with_identifier(cleaned).first() if is_digits(cleaned) else None
     audit.record(
         request, Action.SEARCH, [found] if found else [], filter={"number": cleaned}, via_api=True
     )
