@@ -81,7 +81,8 @@ def refresh(as_of: date, scope: str, profile: Profile, progress: Progress | None
         return extract.events_frames(chunk)
 
     status = status_in_chunks(children, events_of, as_of, profile, clock)
-    values = values_by_territory(status, profile.analytics.indicators, levels_within(scope))
+    levels = levels_within(scope, profile)
+    values = values_by_territory(status, profile.analytics.indicators, levels, profile)
     clock.lap("aggregate")
     timings = clock.timings
     with transaction.atomic():
