@@ -23,6 +23,7 @@ from django.utils import timezone
 from crecer.ingest.checks import INDEX, REASON, REASONS_SEPARATOR, add_reasons, rejected, too_long
 from crecer.ingest.columns import Columns
 from crecer.ingest.files import file_sha256
+from crecer.ingest.locks import one_import_at_a_time
 from crecer.ingest.models import ImportRun
 from crecer.ingest.quarantine import write_quarantined, write_unread
 from crecer.ingest.reading import Table, read_chunks
@@ -98,11 +99,12 @@ class FileImport(ABC):
 
 def run_import(importer: FileImport, path: Path) -> ImportRun:
     """Import ``path``; return the run with its counts and quarantined rows. Raises
-    :class:`~crecer.ingest.columns.UnreadableFile` when the file as a whole cannot be read
-    (nothing is stored then)."""
+    :class:`~crecer.ingest.columns.UnreadableFile` when the file as a whole cannot be read,
+    and :class:`~crecer.ingest.locks.ImportBusy` when another import is running on the
+    database (nothing is stored then)."""
     chunks = read_chunks(path, importer.columns)
     first = next(chunks)  # reads the header: an unreadable file stops here
-    with transaction.atomic():
+    with one_import_at_a_time(), transaction.atomic():
         run = ImportRun.objects.create(
             kind=importer.kind,
             file_name=path.name,

@@ -16,6 +16,7 @@ from crecer.ingest.columns import UnreadableFile
 from crecer.ingest.forms import UploadForm
 from crecer.ingest.kinds import ImportKind
 from crecer.ingest.kinds import kind as kind_named
+from crecer.ingest.locks import ImportBusy
 from crecer.ingest.models import ImportRun
 from crecer.ingest.quarantine import quarantine_report_csv
 from crecer.ingest.reading import unknown_columns
@@ -43,6 +44,14 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
             form.add_error("file", str(problem))
         except UnknownColumns as unknown:
             form.add_error("file", str(unknown))
+        except ImportBusy:
+            form.add_error(
+                "file",
+                _(
+                    "Another import is running on this database. Try again when it has "
+                    "finished: nothing of this file was imported."
+                ),
+            )
         else:
             return redirect(f"{spec.namespace}:import_run", pk=run.pk)
     runs = spec.runs_readable_by(request.user)[:RECENT_RUNS]

@@ -14,6 +14,7 @@ from crecer.database import ensure_migrated
 from crecer.ingest.columns import UnreadableFile
 from crecer.ingest.kinds import kind as kind_named
 from crecer.ingest.kinds import kinds
+from crecer.ingest.locks import ImportBusy
 from crecer.ingest.models import ImportRun
 from crecer.ingest.quarantine import quarantine_report_csv
 from crecer.ingest.reading import unknown_columns
@@ -52,7 +53,7 @@ class Command(BaseCommand):
                     "values are kept with each line)"
                 )
             run = spec.import_file(file, progress=self.progress)
-        except UnreadableFile as problem:
+        except (UnreadableFile, ImportBusy) as problem:
             raise CommandError(str(problem)) from None
         # The report file first: a reader that closes the output early (`| head`) must not
         # cost the user the report of an import that is already committed.
