@@ -1,7 +1,8 @@
 """What a territory page shows from the latest refresh: every indicator's value with its
 numerator and denominator, target and gap, monthly trend, and the ranking and the map of the
-sub-units for one chosen indicator. Small cells are hidden for users without personal-data
-rights."""
+sub-units for one chosen indicator. Users without personal detail on the unit see the
+refresh's published pattern (:mod:`crecer.analytics.public`): small cells and the partners that
+keep them from being recomputed are hidden, the same cells as in the open data."""
 
 from __future__ import annotations
 
@@ -19,7 +20,8 @@ from django.utils.translation import get_language
 from crecer.access.policy import Can, can
 from crecer.analytics import maps
 from crecer.analytics.models import IndicatorValue, Refresh
-from crecer.disclosure import suppress_rate
+from crecer.analytics.public import Cell as Published
+from crecer.analytics.public import hidden_cells, is_hidden
 from crecer.ingest.models import ImportRun
 from crecer.norms import Profile
 from crecer.norms.indicators import Indicator, Target
@@ -71,11 +73,12 @@ def _level_of(profile: Profile, code: str) -> str:
     return level.id if level else "country"
 
 
-def cell_for(value: IndicatorValue, personal: bool, min_cell: int, name: str = "") -> Cell:
-    if personal:
-        return Cell(value.code, value.numerator, value.denominator, value.percent, name)
-    rate = suppress_rate(value.numerator, value.denominator, min_cell)
-    return Cell(value.code, rate.numerator, rate.denominator, rate.percent, name)
+def cell_for(value: IndicatorValue, hidden: frozenset[Published] | None, name: str = "") -> Cell:
+    """A stored value as shown: whole with personal detail (``hidden`` None), else hidden
+    when the refresh's published pattern ``hidden`` holds it."""
+    if hidden is not None and is_hidden(hidden, value):
+        return Cell(value.code, None, None, None, name)
+    return Cell(value.code, value.numerator, value.denominator, value.percent, name)
 
 
 class Section:
@@ -140,14 +143,16 @@ def dashboard(code: str, user: Any, profile: Profile, chosen: str | None, refres
         .select_related("refresh")
         .order_by("refresh__as_of")
     )
+    hidden = None if personal else hidden_cells(refresh, profile)
     trends: dict[str, list[tuple[date, float | None]]] = {}
     for value in history:
-        shown = cell_for(value, personal, min_cell)
+        past = None if personal else hidden_cells(value.refresh, profile)
+        shown = cell_for(value, past)
         trends.setdefault(value.indicator, []).append((value.refresh.as_of, shown.percent))
     rows = [
         Row(
             indicator,
-            cell_for(values[indicator.id], personal, min_cell) if indicator.id in values else None,
+            cell_for(values[indicator.id], hidden) if indicator.id in values else None,
             indicator.target_for(refresh.as_of.year),
             trends.get(indicator.id, []),
         )
@@ -155,7 +160,7 @@ def dashboard(code: str, user: Any, profile: Profile, chosen: str | None, refres
     ]
     ids = [indicator.id for indicator in profile.analytics.indicators]
     selected = profile.analytics.indicator(chosen if chosen in ids else ids[0])
-    ranked = ranking(refresh, level, code, selected, personal, min_cell)
+    ranked = ranking(refresh, level, code, selected, hidden)
     return {
         "refresh": refresh,
         "level": level,
@@ -170,9 +175,14 @@ def dashboard(code: str, user: Any, profile: Profile, chosen: str | None, refres
 
 
 def ranking(
-    refresh: Refresh, level: str, code: str, indicator: Indicator, personal: bool, min_cell: int
+    refresh: Refresh,
+    level: str,
+    code: str,
+    indicator: Indicator,
+    hidden: frozenset[Published] | None,
 ) -> list[Cell]:
-    """Sub-units of ``code`` for ``indicator``, worst first (hidden cells last)."""
+    """Sub-units of ``code`` for ``indicator``, worst first (hidden cells last); ``hidden``:
+    the published pattern, None with personal detail on the unit."""
     sublevel = SUBLEVEL.get(level)
     if sublevel is None:
         return []
@@ -183,7 +193,7 @@ def ranking(
         indicator=indicator.id,
     )
     names = _names(sublevel, [v.code for v in values])
-    cells = [cell_for(v, personal, min_cell, names.get(v.code, v.code)) for v in values]
+    cells = [cell_for(v, hidden, names.get(v.code, v.code)) for v in values]
     worst_first = -1 if indicator.lower_is_better else 1
     return sorted(
         cells,

@@ -1,5 +1,7 @@
 """Open data: indicator metadata and suppressed aggregates by territory and month, with no
-personal data. The same numbers the State sees, minus the small cells."""
+personal data. The same numbers the State sees, minus the small cells and the cells hidden with
+them so that no subtraction gives them back (each refresh's published pattern,
+:mod:`crecer.analytics.public`, the same as on the territory pages)."""
 
 from __future__ import annotations
 
@@ -8,7 +10,7 @@ import io
 import polars as pl
 
 from crecer.analytics.models import IndicatorValue, Refresh
-from crecer.disclosure import suppress_rate
+from crecer.analytics.public import hidden_cells
 from crecer.ingest.safe_cells import safe_frame
 from crecer.norms import Profile
 
@@ -21,7 +23,10 @@ VALUE_COLUMNS = {
     "numerator": "children in the numerator (empty when suppressed)",
     "denominator": "children in the denominator (empty when suppressed)",
     "percent": "100 × numerator / denominator, one decimal (empty when suppressed)",
-    "suppressed": "true when the cell rests on fewer children than the profile's min_cell",
+    "suppressed": (
+        "true when the cell is hidden: it rests on fewer children than the profile's min_cell, "
+        "or it is hidden with such a cell so that subtraction cannot give that one back"
+    ),
 }
 PUBLIC_LEVELS = ("country", "department", "province", "district")
 
@@ -53,22 +58,23 @@ def values(
     profile: Profile, level: str | None = None, indicator: str | None = None
 ) -> pl.DataFrame:
     """Every national refresh's values at the public levels, suppressed."""
-    rows = IndicatorValue.objects.filter(
-        refresh__in=Refresh.objects.filter(scope=""), level__in=PUBLIC_LEVELS
-    )
+    refreshes = {r.pk: r for r in Refresh.objects.filter(scope="")}
+    rows = IndicatorValue.objects.filter(refresh__in=list(refreshes), level__in=PUBLIC_LEVELS)
     if level:
         rows = rows.filter(level=level)
     if indicator:
         rows = rows.filter(indicator=indicator)
-    min_cell = profile.disclosure.min_cell
     records = []
-    for as_of, ind, lev, code, numerator, denominator in rows.values_list(
-        "refresh__as_of", "indicator", "level", "code", "numerator", "denominator"
+    hidden = {pk: hidden_cells(refresh, profile) for pk, refresh in refreshes.items()}
+    for pk, ind, lev, code, numerator, denominator in rows.values_list(
+        "refresh", "indicator", "level", "code", "numerator", "denominator"
     ).order_by("refresh__as_of", "indicator", "level", "code"):
-        rate = suppress_rate(numerator, denominator, min_cell)
-        records.append(
-            (as_of, ind, lev, code, rate.numerator, rate.denominator, rate.percent, rate.suppressed)
-        )
+        as_of = refreshes[pk].as_of
+        if (ind, lev, code) in hidden[pk]:
+            records.append((as_of, ind, lev, code, None, None, None, True))
+        else:
+            percent = round(100 * numerator / denominator, 1) if denominator else None
+            records.append((as_of, ind, lev, code, numerator, denominator, percent, False))
     schema = {
         "as_of": pl.Date,
         "indicator": pl.String,

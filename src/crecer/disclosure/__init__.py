@@ -5,6 +5,10 @@ this hamlet"), so they are hidden. Hiding one cell is not enough when the total 
 minus the others gives it back. So whenever a group with a published total has exactly one hidden
 cell, the smallest other non-zero cell is hidden too (secondary suppression). Zeros are shown:
 "nobody" is not a disclosure about a person. Pure functions, no I/O.
+
+The functions here protect one group with its total (a table column). Published tables of
+rates by territory (open data, territory pages) are protected as a whole, across levels and
+across indicators that count the same children, by :func:`crecer.disclosure.tables.protect`.
 """
 
 from __future__ import annotations
@@ -12,6 +16,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
+
+from crecer.disclosure.tables import linked_groups, primary, protect
+
+__all__ = [
+    "Rate",
+    "is_small",
+    "linked_groups",
+    "primary",
+    "protect",
+    "shown",
+    "suppress",
+    "suppress_column",
+    "suppress_rate",
+    "total_or_none",
+]
 
 Key = TypeVar("Key")
 
