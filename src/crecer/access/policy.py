@@ -167,6 +167,26 @@ def children_condition(user: Any, right: Can = Can.VIEW_PERSONAL) -> Q | None:
     return access.scope.children_filter()
 
 
+def sees_personal_in(user: Any, code: str) -> bool:
+    """Whether the user sees personal detail on territory unit ``code`` ("" = the country):
+    its small counts unsuppressed and links to the children behind a number. It takes the
+    right (:attr:`Can.VIEW_PERSONAL`) *and* the whole unit inside the user's scope: a unit
+    larger than the scope, or beside it, has children the user may not see, so it gets the
+    public (suppressed) figures, as anyone does. A facility's or a community agent's scope
+    covers no whole territory unit (only its own children), except a community agent's own
+    populated centers."""
+    access = access_of(user)
+    if Can.VIEW_PERSONAL not in access.rights:
+        return False
+    scope = access.scope
+    if scope.level == ScopeLevel.FACILITY:
+        return False
+    if scope.level == ScopeLevel.COMMUNITY:
+        return code in scope.centers
+    territory = scope.territory_code
+    return scope.national or (bool(territory) and code.startswith(territory))
+
+
 def territory_or_404(user: Any, code: str) -> str:
     """``code`` if it meets the user's scope (else 404): the filter of lists and exports."""
     if not access_of(user).scope.overlaps(code):

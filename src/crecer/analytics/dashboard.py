@@ -1,6 +1,7 @@
 """What a territory page shows from the latest refresh: every indicator's value with its
 numerator and denominator, target and gap, monthly trend, and the ranking and the map of the
-sub-units for one chosen indicator. Users without personal detail on the unit see the
+sub-units for one chosen indicator. Users without personal detail on the unit (the right and
+the unit inside their scope, :func:`crecer.access.policy.sees_personal_in`) see the
 refresh's published pattern (:mod:`crecer.analytics.public`): small cells and the partners that
 keep them from being recomputed are hidden, the same cells as in the open data."""
 
@@ -17,7 +18,7 @@ from typing import Any
 from django.db.models import Q
 from django.utils.translation import get_language
 
-from crecer.access.policy import Can, can
+from crecer.access.policy import sees_personal_in
 from crecer.analytics import maps
 from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.analytics.public import Cell as Published
@@ -106,7 +107,7 @@ class Section:
         ids = [indicator.id for indicator in self.profile.analytics.indicators]
         parts = (
             self.refresh.pk, self.refresh.finished_at, self.code,
-            self.chosen if self.chosen in ids else ids[0], can(self.user, Can.VIEW_PERSONAL),
+            self.chosen if self.chosen in ids else ids[0], sees_personal_in(self.user, self.code),
             get_language(), boundaries,
         )  # fmt: skip
         return hashlib.sha256(repr(parts).encode()).hexdigest()
@@ -132,7 +133,9 @@ def dashboard(code: str, user: Any, profile: Profile, chosen: str | None, refres
     ``refresh`` (:func:`section` checks there is one and that the profile has indicators)."""
     level = _level_of(profile, code)
     unit_code = code or profile.profile.country
-    personal = can(user, Can.VIEW_PERSONAL)
+    # Personal detail (counts unsuppressed, links to the children) takes the right and the
+    # whole unit inside the user's scope; anywhere else the user sees what the public sees.
+    personal = sees_personal_in(user, code)
     min_cell = profile.disclosure.min_cell
     values = {
         v.indicator: v
