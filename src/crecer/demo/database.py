@@ -57,7 +57,7 @@ def write(population: Population, run: ImportRun, now: datetime | None = None) -
     ids = pl.Series("id", bulk.reserve_ids(children.height), dtype=pl.Int64)
     record = _child_record(children, now).with_columns(ids)
     columns = [f.attname for f in bulk.tracked_fields()]
-    with bulk.indexes_suspended().around_insert(record.height):
+    with bulk.indexes_suspended(readers_first=False).around_insert(record.height):
         table_writer.insert(Child._meta.db_table, record.select("id", *columns))
     bulk.write_history(record.select("id", *columns), "+", now, None, WHY)
     id_of = pl.DataFrame({"child": children["child"], "child_id": ids})
