@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.dispatch import Signal
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -23,6 +24,12 @@ from crecer.ingest.reading import unknown_columns
 
 RECENT_RUNS = 20
 SHOWN_ROWS = 500
+
+# Sent when a user reads an import's quarantined rows (raw personal data, whether or not a
+# child was stored): on the report page (``export=False``) or as CSV (``export=True``), with
+# ``run`` and the number of ``rows`` shown. The access app writes it to the access log (ingest
+# sits below access and cannot call it).
+quarantine_read = Signal()
 
 
 @login_required
@@ -98,6 +105,7 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     run = get_object_or_404(spec.runs_readable_by(request.user), pk=pk)
     full = spec.sees_full_reasons(request.user)
     rows = [(row, row.described_reasons(full)) for row in run.quarantined_rows.all()[:SHOWN_ROWS]]
+    quarantine_read.send(ImportRun, request=request, run=run, rows=len(rows), export=False)
     context = {
         "run": run,
         "rows": rows,
@@ -111,6 +119,8 @@ def report(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
 def quarantine_csv(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     spec = kind_named(kind)
     run = get_object_or_404(spec.runs_readable_by(request.user), pk=pk)
+    rows = run.quarantined_rows.count()
+    quarantine_read.send(ImportRun, request=request, run=run, rows=rows, export=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     name = f"{spec.report_prefix}-{run.pk}-quarantine.csv"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -72,8 +72,11 @@ def child_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         saved = services.save_child(
             form.save(commit=False), request.user, form.cleaned_data["change_reason"]
         )
+        audit.record(request, Action.EDIT, [saved])
         messages.success(request, _("The record was saved."))
         return redirect("registry:child", pk=saved.pk)
+    if child is not None:  # the form shows the whole record
+        audit.record(request, Action.VIEW, [child], filter={"form": "edit"})
     return render(request, "registry/child_form.html", {"form": form, "child": child})
 
 
