@@ -12,22 +12,12 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from crecer.ingest.safe_cells import safe_frame, safe_text, safe_value, safe_writer, xlsx_row
+from tests.formula_payloads import FIRST, PAYLOADS
 
-# The payloads of the issue and OWASP's list of first characters.
-PAYLOADS = [
-    '=HYPERLINK("http://x"&A1,"clic")',
-    "=cmd|' /C calc'!A0",
-    "+1+1",
-    "-2+3",
-    "@SUM(A1)",
-    "\t=1",
-    "\r=1",
-]
-OWASP_FIRST = ["=", "+", "-", "@", "\t", "\r"]
 HARMLESS = ["", "QUISPE", "María", " =1", "1-2", "a=b", "'=1", "\n=1", "Ñ", "30/06/2026"]
 
 
-@pytest.mark.parametrize("first", OWASP_FIRST)
+@pytest.mark.parametrize("first", FIRST)
 def test_every_first_character_of_the_owasp_list_is_quoted(first):
     assert safe_text(first) == "'" + first
     assert safe_text(first + "SUM(A1)") == "'" + first + "SUM(A1)"

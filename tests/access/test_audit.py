@@ -3,31 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
 from crecer.access.models import AccessLog, Action
-from crecer.registry.models import Child
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def child() -> Child:
-    child = Child(
-        dni="71234567",
-        paternal_surname="QUISPE",
-        maternal_surname="HUAMÁN",
-        given_names="MARÍA",
-        sex="2",
-        birth_date=date(2024, 3, 15),
-        district_id="050403",
-    )
-    child._change_reason = "registered"
-    child.save()
-    return child
 
 
 def test_a_view_and_an_export_are_logged(client, make_user, child):

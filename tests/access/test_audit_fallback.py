@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import time
-from datetime import date
 
 import pytest
 from django.core.management import call_command
@@ -18,7 +17,6 @@ from django.urls import reverse
 
 from crecer.access import audit
 from crecer.access.models import AccessLog, Action
-from crecer.registry.models import Child
 from tests.conftest import crecer_env
 
 # Run in a process of its own on an SQLite file (the tests' SQLite database is in memory, and
@@ -101,22 +99,6 @@ def test_a_child_page_answers_while_an_import_locks_sqlite(tmp_path):
     assert result["logs"] == [view, view]  # the kept entry replayed by the next write
     assert result["in_order"] is True  # with the time it happened
     assert result["left"] is False
-
-
-@pytest.fixture
-def child(db) -> Child:
-    child = Child(
-        dni="71234567",
-        paternal_surname="QUISPE",
-        maternal_surname="HUAMÁN",
-        given_names="MARÍA",
-        sex="2",
-        birth_date=date(2024, 3, 15),
-        district_id="050403",
-    )
-    child._change_reason = "registered"
-    child.save()
-    return child
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL lock")

@@ -4,8 +4,6 @@ the child, also for an auditor of the child's district."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 from django.urls import reverse
 
@@ -17,22 +15,6 @@ from crecer.registry.models import Child
 from tests.registry.factories import child_row, write_padron
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def child() -> Child:
-    child = Child(
-        dni="71234567",
-        paternal_surname="QUISPE",
-        maternal_surname="HUAMÁN",
-        given_names="MARÍA",
-        sex="2",
-        birth_date=date(2024, 3, 15),
-        district_id="050403",
-    )
-    child._change_reason = "registered"
-    child.save()
-    return child
 
 
 def shown_in(log: AccessLog) -> list[int]:

@@ -16,19 +16,10 @@ from crecer.analytics import opendata
 from crecer.analytics.refresh import refresh
 from crecer.territory.models import PopulatedCenter
 from tests.analytics.population import AS_OF, PERU, child, measure
+from tests.formula_payloads import FIRST, PAYLOADS
 
 pytestmark = pytest.mark.django_db
 
-PAYLOADS = [
-    '=HYPERLINK("http://x"&A1,"clic")',
-    "=cmd|' /C calc'!A0",
-    "+1+1",
-    "-2+3",
-    "@SUM(A1)",
-    "\t=1",
-    "\r=1",
-]
-FIRST = ("=", "+", "-", "@", "\t", "\r")
 CENTER = "0504030001"
 CSV_URL, XLSX_URL = "/work-list/export.csv", "/work-list/export.xlsx"
 # Text fields of a child that the work list writes as they are (the mother's name starts with

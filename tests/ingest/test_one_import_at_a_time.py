@@ -12,7 +12,6 @@ from contextlib import contextmanager
 from datetime import date
 from io import StringIO
 
-import psycopg
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -31,11 +30,8 @@ pytestmark = pytest.mark.django_db
 @contextmanager
 def another_import_running() -> Iterator[None]:
     if connection.vendor == "postgresql":
-        settings = connection.settings_dict
-        other = psycopg.connect(
-            host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-            dbname=settings["NAME"], autocommit=True,
-        )  # fmt: skip
+        other = connection.get_new_connection(connection.get_connection_params())
+        other.autocommit = True
         other.execute("SELECT pg_advisory_lock(%s)", [ADVISORY_KEY])
         try:
             yield

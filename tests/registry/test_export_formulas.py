@@ -17,21 +17,12 @@ from openpyxl import load_workbook
 
 from crecer.ingest.models import ImportRun, QuarantinedRow
 from crecer.registry.models import Child
+from tests.formula_payloads import FIRST, PAYLOADS
 
 from .factories import child_row, write_padron
 
 pytestmark = pytest.mark.django_db
 
-PAYLOADS = [
-    '=HYPERLINK("http://x"&A1,"clic")',
-    "=cmd|' /C calc'!A0",
-    "+1+1",
-    "-2+3",
-    "@SUM(A1)",
-    "\t=1",
-    "\r=1",
-]
-FIRST = ("=", "+", "-", "@", "\t", "\r")
 # The text fields of a child that an export writes as they are.
 FIELDS = [
     "given_names",

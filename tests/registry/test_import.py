@@ -484,15 +484,11 @@ def test_readers_are_not_locked_out_by_a_large_import(tmp_path, monkeypatch):
     """During a large import another connection still reads the child table within a second
     (on PostgreSQL, DROP INDEX inside the import's transaction had locked child pages, DNI
     search and the API out for ~44 s)."""
-    import psycopg
     from django.db import connection
 
     monkeypatch.setattr("crecer.registry.bulk.REBUILD_INDEX_ABOVE", 0)  # "large"
-    settings = connection.settings_dict
-    reader = psycopg.connect(
-        host=settings["HOST"], port=settings["PORT"] or 5432, user=settings["USER"],
-        dbname=settings["NAME"], autocommit=True,
-    )  # fmt: skip
+    reader = connection.get_new_connection(connection.get_connection_params())
+    reader.autocommit = True
     reader.execute("SET lock_timeout = '1s'")
     counted = []
 
