@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from crecer.ingest.reading import Table
+from crecer.ingest.reading import LOST_CHARACTER, Table
 from crecer.ingest.reasons import SEPARATOR, is_registered
 
 REASON = "__reasons__"  # every reason of a row, joined by REASONS_SEPARATOR; "" when valid
@@ -93,9 +93,6 @@ def rows_of(table: Table) -> pl.DataFrame:
     ).with_row_index(INDEX)
     frame = frame.with_columns(pl.col(pl.String).str.strip_chars().replace("", None))
     return with_checks(frame, damaged_text(list(table.columns)))
-
-
-LOST_CHARACTER = "\ufffd"  # what a NUL byte or an undecodable byte became when read
 
 
 def damaged_text(names: list[str]) -> list[pl.Expr]:

@@ -27,6 +27,9 @@ from crecer.ingest.reasons import reason
 
 LINE = "__line__"
 PROBLEM = "__problem__"
+# What a NUL byte (corruption, and PostgreSQL cannot store it) or an undecodable byte
+# becomes when read: kept visible, so that validation can refuse it.
+LOST_CHARACTER = "\ufffd"
 
 
 # What Python's str.strip() removes (str.isspace()): a row of only these and delimiters is
@@ -312,7 +315,7 @@ class QuotedRecords(Iterator[tuple[int, list[str]]]):
 
 def _visible(text: str) -> str:
     # NUL is corruption, and PostgreSQL cannot store it in text: keep a visible mark instead.
-    return text.replace("\x00", "\ufffd")
+    return text.replace("\x00", LOST_CHARACTER)
 
 
 def is_plain(text: str) -> bool:
@@ -485,7 +488,7 @@ def _cell_text(value: object) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).replace("\x00", "\ufffd").strip()
+    return str(value).replace("\x00", LOST_CHARACTER).strip()
 
 
 def _problem(cells: list[str], width: int) -> str | None:

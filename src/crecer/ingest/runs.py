@@ -12,6 +12,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from itertools import chain
 from pathlib import Path
 from typing import Any, ClassVar
@@ -47,6 +48,7 @@ class Outcome:
     rejected: pl.DataFrame = field(default_factory=no_rows_rejected)
 
 
+@cache  # read from the models once, not for every chunk of every import
 def text_limits(*tables: type[models.Model]) -> dict[str, int]:
     """Column -> the characters it holds, for every text field of the tables an import
     writes (the smallest where two tables share a name)."""

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crecer.ingest.reading import LOST_CHARACTER
 from crecer.ingest.text import is_digits
 
 UNDECODABLE = range(0xDC80, 0xDD00)  # what errors="surrogateescape" turns undecodable bytes into
@@ -81,7 +82,7 @@ def read_csv(path: Path, required: set[str], encoding: str = "utf-8") -> Iterato
         raise FileProblem(f"{path}: file not found") from None
     except LookupError:
         raise FileProblem(f"unknown encoding {encoding!r}") from None
-    text = text.replace("\x00", "\ufffd")  # NUL is corruption; PostgreSQL cannot store it
+    text = text.replace("\x00", LOST_CHARACTER)  # NUL is corruption; PostgreSQL cannot store it
     damaged = UNDECODABLE_CHARACTER.search(text) is not None
     reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
     header = next(reader, None)

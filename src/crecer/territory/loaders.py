@@ -19,6 +19,7 @@ from django.db.models import OuterRef, Subquery
 
 from crecer.ingest.files import file_sha256
 from crecer.ingest.models import ImportRun, QuarantinedRow
+from crecer.ingest.reading import LOST_CHARACTER
 from crecer.profile import current_profile
 from crecer.territory.files import (
     FileProblem,
@@ -45,7 +46,6 @@ from crecer.territory.models import (
 )
 
 CHUNK = 2000
-LOST_CHARACTER = "\ufffd"  # a NUL byte, or a character lost before the file was saved
 LOST_WARNING = (
     "holds \ufffd: a character was lost before the file was saved (or a NUL byte); loaded "
     "as written, correct it at the source"
