@@ -29,6 +29,35 @@ def test_the_edit_form_shows_the_record_and_is_logged(client, make_user, child):
     assert (log.action, log.filter, shown_in(log)) == (Action.VIEW, {"form": "edit"}, [child.pk])
 
 
+def test_saving_the_edit_form_is_logged_as_an_edit_of_the_child(client, make_user, child):
+    client.force_login(make_user("registrador", "registry_officer", "050403"))
+    data = {
+        "dni": child.dni,
+        "paternal_surname": child.paternal_surname,
+        "maternal_surname": child.maternal_surname,
+        "given_names": child.given_names,
+        "sex": child.sex,
+        "birth_date": child.birth_date.isoformat(),
+        "district": child.district_id,
+        "address": "Jr. Nuevo 4",
+        "change_reason": "visita domiciliaria",
+    }
+    response = client.post(reverse("registry:edit", args=[child.pk]), data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    (log,) = AccessLog.objects.all()
+    assert (log.action, log.username, shown_in(log)) == (Action.EDIT, "registrador", [child.pk])
+
+
+def test_the_access_log_is_indexed_by_territory():
+    """The auditor's "who looked at this record" filters exports by territory code."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        found = connection.introspection.get_constraints(cursor, AccessLog._meta.db_table)
+    indexed = [spec["columns"] for spec in found.values() if spec["index"]]
+    assert ["territory_code"] in indexed
+
+
 def test_an_imports_quarantine_is_logged_on_its_page_and_as_csv(client, make_user, tmp_path):
     officer = make_user("registrador", "registry_officer", "050403")
     rows = [child_row(dni="74000010", cnv="", ubigeo="999999")]  # quarantined: unknown place

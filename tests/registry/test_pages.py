@@ -106,6 +106,29 @@ def test_register_and_edit_keeps_history(client, officer):
     assert "Av. Nueva 1" in html
 
 
+def test_a_reason_longer_than_the_history_keeps_is_refused_not_cut(client, officer, child):
+    """django-simple-history's change-reason column holds 100 characters: a longer reason was
+    accepted by the form (255) and cut or refused by the database (a 500 on PostgreSQL)."""
+    edit = reverse("registry:edit", args=[child.pk])
+    data = form_data(dni=child.dni, address="Av. Nueva 1")
+    page = client.post(edit, {**data, "change_reason": "x" * 101})
+    assert page.status_code == 200  # the form again, with its error
+    child.refresh_from_db()
+    assert child.address == "Jr. Lima 123"
+    client.post(edit, {**data, "change_reason": "y" * 100})
+    child.refresh_from_db()
+    assert child.address == "Av. Nueva 1"
+    assert child.history.order_by("-history_date", "-pk").first().history_change_reason == "y" * 100
+    # A deactivation's reason goes after "deactivated: " in the same column.
+    deactivate = reverse("registry:deactivate", args=[child.pk])
+    client.post(deactivate, {"reason": "z" * 88})
+    child.refresh_from_db()
+    assert child.record_status == "1"
+    client.post(deactivate, {"reason": "z" * 87})
+    child.refresh_from_db()
+    assert child.history.first().history_change_reason == "deactivated: " + "z" * 87
+
+
 def test_deactivate_needs_a_reason_and_deletes_nothing(client, officer, child):
     url = reverse("registry:deactivate", args=[child.pk])
     client.post(url, {"reason": ""})

@@ -127,6 +127,16 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
+        # "Who looked at this record" finds the exports of the child's territories by code
+        # (equal, or starting with a scope's prefix): the pattern operator class lets
+        # PostgreSQL use the index for both; other databases ignore the operator class.
+        indexes = [
+            models.Index(
+                fields=["territory_code"],
+                name="accesslog_territory",
+                opclasses=["varchar_pattern_ops"],
+            )
+        ]
         verbose_name = _("access to personal data")
         verbose_name_plural = _("access log")
 

@@ -9,8 +9,6 @@ from crecer.access.models import Action
 from crecer.registry import models
 
 ADMIN_MARK = " (admin)"  # after the reason of an edit made in the admin
-# The history's change reason holds 100 characters (django-simple-history's column).
-REASON_LENGTH = models.Child.history.model._meta.get_field("history_change_reason").max_length
 
 
 class ChildAdminForm(forms.ModelForm):
@@ -20,7 +18,7 @@ class ChildAdminForm(forms.ModelForm):
 
     change_reason = forms.CharField(
         label=_("Reason for the change"),
-        max_length=REASON_LENGTH - len(ADMIN_MARK),
+        max_length=models.HISTORY_REASON_LENGTH - len(ADMIN_MARK),
         help_text=_("Kept in the record's history."),
     )
 

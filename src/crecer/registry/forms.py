@@ -9,7 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from crecer.registry import codes
 from crecer.registry.ages import sixth_birthday_cutoff
 from crecer.registry.identifiers import clean_number, cnv_problem, dni_problem, document_problem
-from crecer.registry.models import Child
+from crecer.registry.models import HISTORY_REASON_LENGTH, Child
+from crecer.registry.services import DEACTIVATED
 
 NOT_IN_FORM = {"id", "record_status", "deactivation_reason", "search_name"}
 PROBLEMS = {
@@ -26,7 +27,7 @@ def _translated(problem: str) -> str:
 class ChildForm(forms.ModelForm):
     change_reason = forms.CharField(
         label=_("Reason for the change"),
-        max_length=255,
+        max_length=HISTORY_REASON_LENGTH,
         required=False,
         help_text=_("Kept in the record's history."),
     )
@@ -132,7 +133,7 @@ class ChildForm(forms.ModelForm):
 class DeactivateForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for deactivation"),
-        max_length=255,
+        max_length=HISTORY_REASON_LENGTH - len(DEACTIVATED),
         help_text=_("For example: duplicate record, moved to another district, deceased."),
     )
 

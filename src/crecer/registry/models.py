@@ -242,3 +242,8 @@ class Child(models.Model):
 
     def age_in_days(self, on: date) -> int:
         return (on - self.birth_date).days
+
+
+# The history's change reason holds 100 characters (django-simple-history's column): every
+# form that asks why caps its answer here, so no reason is cut or refused by the database.
+HISTORY_REASON_LENGTH: int = Child.history.model._meta.get_field("history_change_reason").max_length

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from crecer.registry import codes
 from crecer.registry.models import Child
 
+DEACTIVATED = "deactivated: "  # before the reason of a deactivation, in the history
+
 
 def save_child(child: Child, user: Any, reason: str) -> Child:
     child._change_reason = reason or "registered"
@@ -23,7 +25,7 @@ def deactivate(child: Child, user: Any, reason: str) -> Child:
     editing the record status in the admin."""
     child.record_status = codes.RecordStatus.INACTIVE
     child.deactivation_reason = reason
-    child._change_reason = f"deactivated: {reason}"
+    child._change_reason = f"{DEACTIVATED}{reason}"
     child.save()
     return child
 
