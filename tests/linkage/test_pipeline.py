@@ -36,8 +36,9 @@ def child(pk: int, surnames: str, given: str, born: date, mother: str | None, **
     } | extra  # fmt: skip
 
 
-# (original, duplicate or other child, decision expected for the pair: "auto", "review" or
-# None = not linked without a person). Ids: original 9xx0, the other 9xx1.
+# (original, duplicate or other child, decision expected for the pair: "auto", "review",
+# None = not linked without a person, or "absent" = never proposed).
+# Ids: original 9xx0, the other 9xx1.
 CASES = {
     "exact copy without identifiers": (
         child(90010, "QUISPE HUAMAN", "ROSA MARIA", date(2023, 3, 14), "41234567", dni="71234567"),
@@ -74,6 +75,12 @@ CASES = {
         child(90071, "LLACCTA PARIONA", "MARIA JOSE", date(2022, 9, 17), "47890123"),
         None,
     ),
+    # Their own DNIs: a merge is refused (services.conflict), so the pair is never proposed.
+    "twins with their own DNIs": (
+        child(90090, "QUISPE ORE", "JUAN", date(2023, 4, 2), "49012345", sex="1", dni="72345678"),
+        child(90091, "QUISPE ORE", "JOSE", date(2023, 4, 2), "49012345", sex="1", dni="72345679"),
+        "absent",
+    ),
     "siblings: same mother, two years apart": (
         child(90080, "TORRES AYALA", "SOFIA", date(2020, 2, 11), "48901234"),
         child(90081, "TORRES AYALA", "VALERIA", date(2022, 6, 25), "48901234"),
@@ -90,15 +97,19 @@ def decision(pairs: pl.DataFrame, left: int, right: int) -> str | None:
 
 
 @pytest.fixture(scope="module")
-def deduplicated() -> pl.DataFrame:
+def registry() -> pl.DataFrame:
     background = frames.generate().children.with_columns(pl.col("child").alias("id"))
     cases = pl.DataFrame(
         [row for case in CASES.values() for row in case[:2]],
         schema_overrides={"birth_date": pl.Date, "id": pl.Int64},
     )
-    registry = pl.concat(
+    return pl.concat(
         [records.from_registry(background), records.from_registry(cases)], how="vertical"
     )
+
+
+@pytest.fixture(scope="module")
+def deduplicated(registry: pl.DataFrame) -> pl.DataFrame:
     return pipeline.dedupe(registry, NORMS).pairs
 
 
@@ -106,10 +117,29 @@ def deduplicated() -> pl.DataFrame:
 def test_each_error_type_gets_its_decision(deduplicated: pl.DataFrame, name: str) -> None:
     original, other, expected = CASES[name]
     got = decision(deduplicated, original["id"], other["id"])
-    if expected is None:
+    if expected == "absent":
+        assert got is None, name
+    elif expected is None:
         assert got != "auto", name
     else:
         assert got == expected, name
+
+
+def test_no_proposed_pair_holds_two_different_documents(
+    registry: pl.DataFrame, deduplicated: pl.DataFrame
+) -> None:
+    """Siblings of the background and the twins above hold their own DNIs or CNVs: none of
+    their pairs may reach the review queue, where the only possible decision is a rejection."""
+    numbers = registry.select("unique_id", *records.IDENTIFIERS)
+    pairs = deduplicated.join(
+        numbers.rename({n: f"{n}_l" for n in records.IDENTIFIERS}),
+        left_on="unique_id_l", right_on="unique_id",
+    ).join(
+        numbers.rename({n: f"{n}_r" for n in records.IDENTIFIERS}),
+        left_on="unique_id_r", right_on="unique_id",
+    )  # fmt: skip
+    assert pairs.height == deduplicated.height > 0
+    assert pairs.filter(records.conflicting_identifiers()).height == 0
 
 
 def test_pairs_name_the_rule_and_explain_each_field(deduplicated: pl.DataFrame) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 
 import polars as pl
 
-from crecer.linkage import splink_model
+from crecer.linkage import records, splink_model
 from crecer.norms.model import Linkage
 
 
@@ -55,7 +55,29 @@ def dedupe(registry: pl.DataFrame, norms: Linkage, model: dict[str, Any] | None 
     scored = _score(registry, None, norms, model)
     pairs = _without_exact(scored.pairs, exact) if scored is not None else _empty()
     pairs = _order_pair(pairs)
-    return Result(pl.concat([exact, pairs]), scored.model if scored else None)
+    pairs = without_refused(pl.concat([exact, pairs]), registry)
+    return Result(pairs, scored.model if scored else None)
+
+
+def without_refused(pairs: pl.DataFrame, registry: pl.DataFrame) -> pl.DataFrame:
+    """``pairs`` of registry records without those a merge refuses: both records hold a DNI,
+    CUI or CNV and the numbers differ (twins, siblings). Proposing them would fill the review
+    queue with pairs whose only possible decision is "not the same child" (issue 18); the
+    rule is :func:`crecer.linkage.records.conflicting_identifiers`, which the merge applies
+    too (``services.conflict``)."""
+    numbers = registry.select("unique_id", *records.IDENTIFIERS)
+    with_numbers = pairs.join(
+        numbers.rename({name: f"{name}_l" for name in records.IDENTIFIERS}),
+        left_on="unique_id_l",
+        right_on="unique_id",
+        how="left",
+    ).join(
+        numbers.rename({name: f"{name}_r" for name in records.IDENTIFIERS}),
+        left_on="unique_id_r",
+        right_on="unique_id",
+        how="left",
+    )
+    return with_numbers.filter(~records.conflicting_identifiers()).select(pairs.columns)
 
 
 def link(

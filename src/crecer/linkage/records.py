@@ -23,6 +23,10 @@ NAME_COLUMNS = [
     "mother_given_names",
 ]
 DOCUMENT_COLUMNS = ["dni", "cui", "cnv", "mother_document"]
+# The child's own identifiers: one child never holds two different numbers of one of them, so a
+# merge of two registry records that do is refused (services.conflict), and deduplication
+# never proposes such a pair (pipeline.dedupe): nobody could act on it but by rejecting it.
+IDENTIFIERS = ["dni", "cui", "cnv"]
 # Added by prepare() for blocking and comparisons (never stored).
 DERIVED_COLUMNS = [
     "first_given", "paternal_key", "maternal_key", "first_given_key", "surnames", "mother_name",
@@ -50,6 +54,16 @@ SPELLING_RULES: list[tuple[str, str]] = [
 # Doubled letters are written single (CCORI, CORI): Polars' regex has no back-references, so
 # one rule per letter, applied before and after the spelling rules.
 DOUBLED = [(f"{letter}{letter}+", letter) for letter in "BCDFGKMNPRSTWY"]
+
+
+def conflicting_identifiers(left: str = "_l", right: str = "_r") -> pl.Expr:
+    """True where the two records of a pair (columns ``<identifier><left>`` and
+    ``<identifier><right>``) both hold one of :data:`IDENTIFIERS` with different numbers."""
+    differ = [
+        (pl.col(f"{name}{left}") != pl.col(f"{name}{right}")).fill_null(False)
+        for name in IDENTIFIERS
+    ]
+    return pl.any_horizontal(differ)
 
 
 def fold(column: str) -> pl.Expr:

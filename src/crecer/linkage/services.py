@@ -22,12 +22,15 @@ from django.utils import timezone
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.ingest.text import is_digits
 from crecer.linkage.models import CandidatePair, Merge, OutsideRecord, PairStatus, RunKind
+from crecer.linkage.records import IDENTIFIERS
 from crecer.registry import bulk, codes
 from crecer.registry.importer import apply_changes, polars_type
 from crecer.registry.models import Child
 
-# Identifiers move from the duplicate (each must stay unique, so it is cleared there first).
-MOVED_IDENTIFIERS = ["dni", "cui", "cnv"]
+# Identifiers move from the duplicate (each must stay unique, so it is cleared there first);
+# two different numbers of one of them refuse the merge (conflict), the rule deduplication
+# applies before proposing a pair (pipeline.without_refused).
+MOVED_IDENTIFIERS = IDENTIFIERS
 # Facts the survivor takes from the duplicate when it has none.
 FILLED_FACTS = [
     "dni_status", "dni_status_date", "dni_issue_date", "birth_weight_g", "gestational_age_weeks",
