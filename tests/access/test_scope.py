@@ -463,6 +463,25 @@ def test_an_import_quarantines_rows_outside_the_scope(tmp_path, world, make_user
     assert Child.objects.get(dni=SECRET_DNI).district_id == AWAY
 
 
+def test_a_scoped_importer_is_not_told_where_a_taken_identifier_is(
+    tmp_path, world, client, make_user
+):
+    """Issue 19: "registered outside your territory" told a scoped officer that the DNI was
+    in another district; the officer reads only that it is in a record they cannot see."""
+    officer = make_user("officer", "registry_officer", HOME)
+    rows = [child_row(dni=SECRET_DNI, cnv="", ubigeo=HOME)]
+    run = import_padron(
+        write_padron(tmp_path / "p.csv", rows), user=officer, allowed=allowed_ubigeos(officer)
+    )
+    client.force_login(officer)
+    client.get("/?lang=en")
+    shown = client.get(reverse("registry:import_run", args=[run.pk])).content.decode()
+    report = client.get(reverse("registry:import_run_csv", args=[run.pk])).content.decode()
+    for text in (shown, report):
+        assert "in a record you cannot see" in text
+        assert "outside your territory" not in text
+
+
 @pytest.mark.parametrize(("role", "scope"), HOME_USERS, ids=lambda v: str(v))
 def test_each_home_user_sees_the_home_child_if_their_role_may(
     role, scope, world, client, make_user

@@ -48,6 +48,10 @@ MESSAGES = {
     "child_outside_scope": gettext_lazy(
         "matches a child registered outside your territory: ask its district to transfer it"
     ),
+    "child_outside_scope_hidden": gettext_lazy(
+        "its identifier is in a record you cannot see: the registry administrator can "
+        "transfer that record to your territory"
+    ),
     "unknown_center": gettext_lazy("unknown populated center {0}"),
     "center_elsewhere": gettext_lazy("populated center {0} is not in district {1}"),
     "area": gettext_lazy("area '{0}' is not urban or rural"),
@@ -79,5 +83,11 @@ MESSAGES = {
 }
 
 
-# Shown instead to a reader without the full view: no record number of another territory.
-PUBLIC = {"conflict_children": "conflict_children_hidden"}
+# Shown instead to a reader without the full view: no record number of another territory,
+# nor where that record is. (That the identifier is taken cannot be hidden: the registry
+# holds one record per DNI nationally, so the row cannot be created; it waits, quarantined,
+# for the administrator.)
+PUBLIC = {
+    "conflict_children": "conflict_children_hidden",
+    "child_outside_scope": "child_outside_scope_hidden",
+}
