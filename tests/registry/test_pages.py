@@ -71,7 +71,7 @@ def test_child_page_shows_fields_programs_and_history(client, officer, child):
     assert "QUISPE HUAMÁN, MARÍA" in html
     assert "JUNTOS, Cuna Más – cuidado diurno (SCD)" in html
     assert "Huamanguilla" in html
-    assert "registered" in html
+    assert "registrado" in html  # the history reason, in the reader's language
 
 
 def test_register_with_validation_messages_in_spanish(client, officer):

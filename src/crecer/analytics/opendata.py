@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 
 import polars as pl
+from django.utils.translation import gettext_lazy as _
 
 from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.analytics.public import hidden_cells
@@ -16,14 +17,14 @@ from crecer.norms import Profile
 
 # Documented on the open-data page; the order is the files' column order.
 VALUE_COLUMNS = {
-    "as_of": "date of the refresh (last day of the month for monthly series)",
-    "indicator": "indicator id (see indicators.json)",
-    "level": "country, department, province, district, populated_center or facility",
-    "code": "INEI ubigeo / populated-center code (PE for the country); facility name",
-    "numerator": "children in the numerator (empty when suppressed)",
-    "denominator": "children in the denominator (empty when suppressed)",
-    "percent": "100 × numerator / denominator, one decimal (empty when suppressed)",
-    "suppressed": (
+    "as_of": _("date of the refresh (last day of the month for monthly series)"),
+    "indicator": _("indicator id (see indicators.json)"),
+    "level": _("country, department, province, district, populated_center or facility"),
+    "code": _("INEI ubigeo / populated-center code (PE for the country); facility name"),
+    "numerator": _("children in the numerator (empty when suppressed)"),
+    "denominator": _("children in the denominator (empty when suppressed)"),
+    "percent": _("100 × numerator / denominator, one decimal (empty when suppressed)"),
+    "suppressed": _(
         "true when the cell is hidden: it rests on fewer children than the profile's min_cell, "
         "or it is hidden with such a cell so that subtraction cannot give that one back"
     ),

@@ -119,12 +119,20 @@ def _chart_labels(sex: str) -> dict[str, tuple[str, str, str]]:
     boys = sex == "1"
     who = _("boys (WHO 2006)") if boys else _("girls (WHO 2006)")
     age, weight = _("Age (months)"), _("Weight (kg)")
-    return {
-        "lhfa": (f"{_('Length/height-for-age')}, {who}", age, _("Length/height (cm)")),
-        "wfa": (f"{_('Weight-for-age')}, {who}", age, weight),
-        "wfl": (f"{_('Weight-for-length')}, {who}", _("Length (cm)"), weight),
-        "wfh": (f"{_('Weight-for-height')}, {who}", _("Height (cm)"), weight),
+    # Not inside f-strings: makemessages does not see a gettext call there.
+    titles = {
+        "lhfa": _("Length/height-for-age"),
+        "wfa": _("Weight-for-age"),
+        "wfl": _("Weight-for-length"),
+        "wfh": _("Weight-for-height"),
     }
+    axes = {
+        "lhfa": (age, _("Length/height (cm)")),
+        "wfa": (age, weight),
+        "wfl": (_("Length (cm)"), weight),
+        "wfh": (_("Height (cm)"), weight),
+    }
+    return {key: (f"{title}, {who}", *axes[key]) for key, title in titles.items()}
 
 
 def _growth_view(row: summary.GrowthRow) -> dict[str, Any]:

@@ -1,0 +1,60 @@
+"""Why a record changed, as its history keeps it: stored in English, the same words whoever
+made the change, and shown in the reader's language.
+
+Each stored form below is also the message id of its translation. A reason that matches none
+(a person's own words) is shown as it was typed.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from django.utils.translation import gettext, gettext_noop
+
+STORED_LENGTH = 100  # the history's reason column: longer reasons were cut there
+
+# The most specific first: "linked to outside list run #3" would also read as LINKED, cut.
+STORED_FORMS = (
+    gettext_noop("registered"),
+    gettext_noop("deactivated: %(reason)s"),
+    gettext_noop("import %(file)s"),
+    gettext_noop("merge: #%(merged)s is a duplicate of #%(survivor)s (%(reason)s)"),
+    gettext_noop("merge of #%(merged)s into #%(survivor)s undone (%(reason)s)"),
+    gettext_noop("linked to outside list run #%(run)s"),
+    gettext_noop("link to %(record)s undone (%(reason)s)"),
+    gettext_noop("linked to %(record)s (%(reason)s)"),
+    gettext_noop("duplicate of #%(survivor)s"),
+    gettext_noop("%(reason)s (admin)"),
+)
+# django-simple-history's names of a history row's kind; it ships no Spanish of its own.
+HISTORY_KINDS = (gettext_noop("Created"), gettext_noop("Changed"), gettext_noop("Deleted"))
+
+_PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+
+
+def shown(stored: str) -> str:
+    """``stored`` (a history reason or a deactivation reason) in the active language."""
+    cut = len(stored) >= STORED_LENGTH
+    for form in STORED_FORMS:
+        found = _pattern(form, cut).fullmatch(stored)
+        if found:
+            return gettext(form) % found.groupdict()
+    return stored
+
+
+@cache
+def _pattern(form: str, cut: bool) -> re.Pattern[str]:
+    """A stored form as a pattern; ``cut``: the stored text may stop anywhere in its last part."""
+    pieces = _PLACEHOLDER.split(form)  # literal, name, literal, name, …, literal
+    literals, names = pieces[::2], pieces[1::2]
+    regex = "".join(
+        re.escape(literal) + f"(?P<{name}>.*?)"
+        for literal, name in zip(literals, names, strict=False)
+    )
+    tail = literals[-1]
+    if cut and names:
+        regex += "(?:" + "|".join(re.escape(tail[:n]) for n in range(len(tail), -1, -1)) + ")"
+    else:
+        regex += re.escape(tail)
+    return re.compile(regex, re.DOTALL)
