@@ -21,3 +21,7 @@ urlpatterns = [
     path("", include("crecer.web.urls")),
     path("", include("crecer.web.territory_urls")),
 ]
+
+# The 403 and 404 pages are Django's own handlers with the site's templates (403.html,
+# 404.html); the 500 page is rendered without the database (see server_error).
+handler500 = "crecer.web.views.server_error"

@@ -9,13 +9,17 @@ so that nothing tells an outsider that a record exists.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import wraps
 from typing import Any
 
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
+from django.urls import resolve, reverse
 
 from crecer.access.models import Assignment, Role, ScopeLevel
 from crecer.territory.models import District, within
@@ -204,3 +208,57 @@ def allowed_ubigeos(user: Any) -> frozenset[str] | None:
     for prefix in prefixes:
         query |= Q(ubigeo__startswith=prefix)
     return frozenset(District.objects.filter(query).values_list("ubigeo", flat=True))
+
+
+# --- Pages: who may open a page is declared on its view, and read by the menus.
+#
+# A view decorated with :func:`page` refuses (403) a user the gate rejects; a menu asks
+# :func:`may_open` with the page's URL name, which resolves the URL to that same view and asks
+# its gate. Links and views therefore read one rule and cannot disagree: a link is shown
+# exactly to the users the page would answer.
+
+Gate = Callable[..., bool]
+
+
+def page(
+    *rights: Can, gate: Gate | None = None, refuse: type[Exception] = PermissionDenied
+) -> Callable[[Callable], Callable]:
+    """Declare and enforce who may open a view: every one of ``rights`` and, when given,
+    ``gate(user, **url_kwargs)``. A refused user gets ``refuse`` (403, no data; a page of
+    named children answers 404 instead, as a child outside the scope does)."""
+
+    def allowed(user: Any, **kwargs: Any) -> bool:
+        if not user.is_authenticated:
+            return False
+        if not all(can(user, right) for right in rights):
+            return False
+        return gate is None or gate(user, **kwargs)
+
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def guarded(request: Any, *args: Any, **kwargs: Any) -> Any:
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            if not allowed(request.user, **kwargs):
+                raise refuse
+            return view(request, *args, **kwargs)
+
+        guarded.may_open = allowed  # type: ignore[attr-defined]  # read by may_open()
+        return guarded
+
+    return decorate
+
+
+def declares_gate(url_name: str, *args: Any, **kwargs: Any) -> bool:
+    """Whether the view of ``url_name`` declares who may open it (:func:`page`)."""
+    return hasattr(resolve(reverse(url_name, args=args, kwargs=kwargs)).func, "may_open")
+
+
+def may_open(user: Any, url_name: str, *args: Any, **kwargs: Any) -> bool:
+    """Whether ``user`` may open the page named ``url_name``, as its view decides (a view
+    without a declared gate is open to every logged-in user)."""
+    match = resolve(reverse(url_name, args=args, kwargs=kwargs))
+    allowed = getattr(match.func, "may_open", None)
+    if allowed is None:
+        return bool(user is not None and user.is_authenticated)
+    return user is not None and allowed(user, **match.kwargs)

@@ -197,12 +197,11 @@ def _cached(key: tuple, compute: Callable[[], T]) -> T:
     return value
 
 
-@login_required
+# A work list names children: without the right it is "not found", as a child outside the scope.
+@policy.page(Can.VIEW_PERSONAL, refuse=Http404)
 def worklist(request: HttpRequest) -> HttpResponse:
     """The printable work list of the user's scope (or a part of it), most urgent first."""
     form = WorklistForm(request.GET)
-    if not policy.can(request.user, Can.VIEW_PERSONAL):
-        raise Http404
     if not form.is_valid():
         return render(request, "analytics/worklist.html", {"form": form}, status=400)
     selection = form.selection()

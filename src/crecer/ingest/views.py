@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -32,10 +33,15 @@ SHOWN_ROWS = 500
 quarantine_read = Signal()
 
 
+def may_upload(user: Any, kind: str) -> bool:
+    """Who may open a kind's upload page: the kind's own right to import it."""
+    return kind_named(kind).may_import(user)
+
+
 @login_required
 def upload(request: HttpRequest, kind: str) -> HttpResponse:
     spec = kind_named(kind)
-    if not spec.may_import(request.user):
+    if not may_upload(request.user, kind):
         raise PermissionDenied
     form = UploadForm(
         request.POST or None,
@@ -64,6 +70,11 @@ def upload(request: HttpRequest, kind: str) -> HttpResponse:
     runs = spec.runs_readable_by(request.user)[:RECENT_RUNS]
     context = {"form": form, "runs": runs, "kind": spec, "run_url": f"{spec.namespace}:import_run"}
     return render(request, "ingest/upload.html", context)
+
+
+# The gate the menus read (crecer.access.policy.may_open): no link to an upload page that
+# would refuse the user. Set here, not with policy.page: ingest sits below access.
+upload.may_open = may_upload  # type: ignore[attr-defined]
 
 
 class UnknownColumns(Exception):

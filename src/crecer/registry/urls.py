@@ -6,7 +6,7 @@ from crecer.registry import views
 app_name = "registry"
 urlpatterns = [
     path("registry/", views.search, name="search"),
-    path("registry/child/new/", views.child_form, name="add"),
+    path("registry/child/new/", views.add, name="add"),
     path("registry/child/<int:pk>/", views.child_page, name="child"),
     path("registry/child/<int:pk>/edit/", views.child_form, name="edit"),
     path("registry/child/<int:pk>/deactivate/", views.deactivate, name="deactivate"),

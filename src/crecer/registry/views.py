@@ -25,9 +25,8 @@ from crecer.registry.models import Child
 from crecer.registry.search import search_children
 
 
-@login_required
+@policy.page(Can.VIEW_PERSONAL)
 def search(request: HttpRequest) -> HttpResponse:
-    # No right check first: a user who may not see children finds none (404 for a number).
     form = SearchForm(request.GET or None)
     results = None
     status = 200
@@ -80,6 +79,11 @@ def child_form(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(request, "registry/child_form.html", {"form": form, "child": child})
 
 
+# Registering a child takes the right to edit the registry (403 without it); editing a given
+# child answers 404 unless this user may edit it (see child_form).
+add = policy.page(Can.EDIT_REGISTRY)(child_form)
+
+
 @login_required
 @require_POST
 def deactivate(request: HttpRequest, pk: int) -> HttpResponse:
@@ -104,10 +108,9 @@ EXPORT_TYPES = {
 }
 
 
-@login_required
+@policy.page(Can.EXPORT)
 def export(request: HttpRequest) -> HttpResponse:
     """The registry of a territory in the export's column order, as CSV or XLSX."""
-    policy.require(request.user, Can.EXPORT)
     form = TerritoryForm(request.GET or None)
     kind = request.GET.get("format", "csv")
     if not form.is_valid() or kind not in EXPORT_TYPES:
@@ -131,10 +134,9 @@ def export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@login_required
+@policy.page(Can.VIEW_PERSONAL)
 def circuit(request: HttpRequest) -> HttpResponse:
     """Children without DNI, without SIS or with a late DNI, by facility and district."""
-    policy.require(request.user, Can.VIEW_PERSONAL)
     form = TerritoryForm(request.GET or None)
     chosen = request.GET.get("list", "no_dni")
     context = {"form": form, "lists": CIRCUIT_LABELS, "chosen": chosen}
@@ -161,10 +163,9 @@ def circuit(request: HttpRequest) -> HttpResponse:
     return render(request, "registry/circuit.html", context)
 
 
-@login_required
+@policy.page(Can.VIEW_AGGREGATES)
 def quality_page(request: HttpRequest) -> HttpResponse:
     """Aggregates by district; small cells hidden for users who may not see named children."""
-    policy.require(request.user, Can.VIEW_AGGREGATES)
     form = TerritoryForm(request.GET or None)
     context: dict = {"form": form}
     if form.is_valid():

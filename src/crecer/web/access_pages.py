@@ -4,7 +4,6 @@ searched, listed and exported which children, and when."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -26,9 +25,8 @@ class LogFilter(forms.Form):
     )
 
 
-@login_required
+@policy.page(Can.AUDIT)
 def access_log(request: HttpRequest) -> HttpResponse:
-    policy.require(request.user, Can.AUDIT)
     form = LogFilter(request.GET or None)
     in_scope = Child.objects.visible_to(request.user, Can.AUDIT)
     entries = audit.visible_log(request.user, in_scope)

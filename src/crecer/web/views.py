@@ -1,6 +1,9 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.views.decorators.csrf import requires_csrf_token
 
+from crecer import __version__
 from crecer.territory.models import Department
 from crecer.web.territory_pages import indicators_of
 
@@ -23,3 +26,12 @@ def home(request: HttpRequest) -> HttpResponse:
 def health(request: HttpRequest) -> HttpResponse:
     """A plain answer for monitoring and for `crecer serve` to know it is up."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@requires_csrf_token
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in the site's layout. Rendered without the request (no context
+    processors): the error may be the database's, so nothing here may query it or load the
+    request's user."""
+    html = loader.get_template("500.html").render({"crecer_version": __version__})
+    return HttpResponseServerError(html)
