@@ -1,11 +1,21 @@
 """Finding children by number or by name: accent- and case-insensitive, tolerant of small typos.
 
-On PostgreSQL with pg_trgm the database ranks names by trigram word similarity; elsewhere
-(SQLite) the candidates' folded names are ranked in Python with rapidfuzz. Both see the same
-folded text (``Child.search_name``), so "huaman quipse maria" finds "HUAMÁN QUISPE, María".
+A name is matched word by word: every word typed must be close to some word of the child's
+folded name (``Child.search_name``), in any order. Each pair scores 100 when equal, a little
+less for a word that starts with or contains what was typed, else rapidfuzz's ratio (83 for
+"quipse"/"quispe"); a child's score is the mean over the words typed. All matching children
+are ranked, never only the first ones found, and the result says how many matched: the
+page shows the best :data:`LIMIT` and says the list is cut.
+
+SQLite ranks every child the user may see; PostgreSQL with pg_trgm first keeps, in the
+database, the children whose name is trigram-similar to every word typed (a generous filter),
+and the same Python scoring ranks those: both databases give the same order.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q, QuerySet
@@ -14,11 +24,33 @@ from crecer.ingest.text import is_digits
 from crecer.registry.identifiers import clean_number, fold
 from crecer.registry.models import Child
 
-FUZZY_THRESHOLD = 75  # rapidfuzz score, 0–100
-TRIGRAM_THRESHOLD = 0.45  # pg_trgm word similarity, 0–1
+LIMIT = 50  # children shown; the others are counted
+WORD_THRESHOLD = 75  # a typed word matches a name word from this rapidfuzz ratio (0–100)
+# pg_trgm word similarity (0–1) a candidate needs for each word typed: low on purpose
+# ("quipse" in "quispe huaman maria" is 0.43); the Python score decides.
+TRIGRAM_THRESHOLD = 0.3
+PREFIX_SCORE = 95  # "quis" for "quispe": typed the beginning of the word
+CONTAINED_SCORE = 90  # "ana" in "mariana"
 
 
-def search_children(text: str, children: QuerySet | None = None, limit: int = 50) -> list[Child]:
+@dataclass
+class Found:
+    """The children shown (best first), how many matched in all, and whether the list is cut."""
+
+    children: list[Child] = field(default_factory=list)
+    total: int = 0
+
+    @property
+    def cut(self) -> bool:
+        return self.total > len(self.children)
+
+
+def search_children(text: str, children: QuerySet | None = None, limit: int = LIMIT) -> list[Child]:
+    """The best ``limit`` children matching ``text`` (see :func:`find_children`)."""
+    return find_children(text, children, limit).children
+
+
+def find_children(text: str, children: QuerySet | None = None, limit: int = LIMIT) -> Found:
     """Children matching a DNI/CUI/CNV/registry code (or mother's document), else a name."""
     children = Child.objects.all() if children is None else children
     number = clean_number(text)
@@ -29,43 +61,67 @@ def search_children(text: str, children: QuerySet | None = None, limit: int = 50
             | Q(cnv=number)
             | Q(padron_code=number)
             | Q(mother_document_number=number)
-        )
-        return list(by_number[:limit])
+        ).order_by("pk")
+        shown = list(by_number[:limit])
+        total = len(shown) if len(shown) < limit else by_number.count()
+        return Found(shown, total)
     words = fold(text).split()
     if not words:
-        return []
-    exact = children
-    for word in words:
-        exact = exact.filter(search_name__contains=word)
-    found = list(exact[:limit])
-    if len(found) >= limit:
-        return found
-    seen = {child.pk for child in found}
-    similar = [
-        child for child in _similar(" ".join(words), children, limit) if child.pk not in seen
-    ]
-    return (found + similar)[:limit]
+        return Found()
+    ranked = rank_names(words, _candidates(words, children))
+    order = [pk for pk, _score in ranked[:limit]]
+    by_pk = children.in_bulk(order)
+    return Found([by_pk[pk] for pk in order if pk in by_pk], len(ranked))
 
 
-def _similar(folded: str, children: QuerySet, limit: int) -> list[Child]:
+def _candidates(words: list[str], children: QuerySet) -> list[tuple[int, str]]:
+    """(pk, folded name) of the children worth scoring: all of them, or on PostgreSQL with
+    pg_trgm those trigram-similar to every word typed."""
     if connection.vendor == "postgresql" and _has_trigram():
         from django.contrib.postgres.search import TrigramWordSimilarity
 
-        ranked = (
-            children.annotate(similarity=TrigramWordSimilarity(folded, "search_name"))
-            .filter(similarity__gte=TRIGRAM_THRESHOLD)
-            .order_by("-similarity")
-        )
-        return list(ranked[:limit])
-    from rapidfuzz import fuzz, process
+        for index, word in enumerate(words):
+            similarity = f"similarity_{index}"
+            children = children.annotate(
+                **{similarity: TrigramWordSimilarity(word, "search_name")}
+            ).filter(**{f"{similarity}__gte": TRIGRAM_THRESHOLD})
+    return list(children.order_by().values_list("pk", "search_name"))
 
-    names = dict(children.values_list("pk", "search_name"))
-    best = process.extract(
-        folded, names, scorer=fuzz.WRatio, score_cutoff=FUZZY_THRESHOLD, limit=limit
-    )
-    order = [key for _name, _score, key in best]
-    by_pk = children.in_bulk(order)
-    return [by_pk[pk] for pk in order if pk in by_pk]
+
+def rank_names(words: list[str], names: Iterable[tuple[int, str]]) -> list[tuple[int, float]]:
+    """(pk, score) of the names in which every word of ``words`` has a close word, best first;
+    at equal scores the shorter name (fewer other words) first, then the name, then pk."""
+    names = list(names)
+    vocabulary = {word for _pk, name in names for word in name.split()}
+    scores = [_word_scores(typed, vocabulary) for typed in words]
+    matched = []
+    for pk, name in names:
+        parts = name.split()
+        best = [max((table.get(part, 0.0) for part in parts), default=0.0) for table in scores]
+        if min(best, default=0.0) >= WORD_THRESHOLD:
+            matched.append((-sum(best) / len(best), len(parts), name, pk))
+    matched.sort()
+    return [(pk, -score) for score, _length, _name, pk in matched]
+
+
+def _word_scores(typed: str, vocabulary: set[str]) -> dict[str, float]:
+    """How close each word of the names is to one word typed (only those that match): scored
+    once per distinct word, not once per child."""
+    from rapidfuzz import fuzz
+
+    table = {}
+    for word in vocabulary:
+        if word == typed:
+            score = 100.0
+        elif word.startswith(typed):
+            score = PREFIX_SCORE
+        elif len(typed) >= 3 and typed in word:  # "a" is in nearly every name
+            score = CONTAINED_SCORE
+        else:
+            score = fuzz.ratio(typed, word, score_cutoff=WORD_THRESHOLD)
+        if score >= WORD_THRESHOLD:
+            table[word] = score
+    return table
 
 
 def _has_trigram() -> bool:

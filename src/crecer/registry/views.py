@@ -22,23 +22,22 @@ from crecer.registry import exports, quality, services
 from crecer.registry.forms import ChildForm, DeactivateForm, SearchForm, TerritoryForm
 from crecer.registry.identifiers import clean_number
 from crecer.registry.models import Child
-from crecer.registry.search import search_children
+from crecer.registry.search import find_children
 
 
 @policy.page(Can.VIEW_PERSONAL)
 def search(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None)
-    results = None
+    found = None
     status = 200
     if form.is_valid() and form.cleaned_data["q"]:
         text = form.cleaned_data["q"]
-        results = search_children(text, Child.objects.visible_to(request.user))
-        audit.record(request, Action.SEARCH, results, filter={"q": text})
-        if not results and is_digits(clean_number(text)):
+        found = find_children(text, Child.objects.visible_to(request.user))
+        audit.record(request, Action.SEARCH, found.children, filter={"q": text})
+        if not found.children and is_digits(clean_number(text)):
             status = 404  # no child with that number *that this user may see*
-    return render(
-        request, "registry/search.html", {"form": form, "results": results}, status=status
-    )
+    context = {"form": form, "found": found, "results": found.children if found else None}
+    return render(request, "registry/search.html", context, status=status)
 
 
 @login_required

@@ -1,5 +1,5 @@
 from django import template
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -49,3 +49,17 @@ def sparkline(points, size: str = "80x20") -> str:
         f'<svg class="sparkline" width="{width}" height="{height}" role="img" '
         f'aria-label="{label}"><title>{label}</title>{lines}</svg>'
     )
+
+
+@register.filter
+def grouped(value) -> str:
+    """``{{ count|grouped }}``: a whole number with the language's thousands separator
+    ("10.851" in Spanish, "10,851" in English), the one way every count on a page is written
+    (as ``floatformat:"0g"`` writes the territory pages' populations)."""
+    if value is None or value == "":
+        return ""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return formats.number_format(number, force_grouping=True)
