@@ -4,8 +4,10 @@
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import re
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +71,32 @@ class CsvRow:
     problem: str | None = None
 
 
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, decompressed when its name ends in ``.gz``: the reference data shipped
+    with Crecer is gzip-compressed, and an official file may come compressed too; both then
+    load, and are rejected line by line, exactly as the plain file."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise FileProblem(f"{path}: file not found") from None
+    except IsADirectoryError:
+        raise FileProblem(f"{path}: a folder, not a file") from None
+    if path.suffix.lower() != ".gz":
+        return raw
+    try:
+        return gzip.decompress(raw)
+    except (OSError, EOFError, zlib.error) as error:  # BadGzipFile is an OSError
+        raise FileProblem(f"{path}: not a readable gzip file ({error})") from None
+
+
+def source_name(path: Path) -> str:
+    """The file's name as its rows record it (``altitude_source``, ``added_from``…): without a
+    ``.gz``, so that a compressed copy of a file and the file itself say the same source and
+    loading one over the other changes nothing."""
+    name = path.name
+    return name[:-3] if name.lower().endswith(".gz") else name
+
+
 def read_csv(path: Path, required: set[str], encoding: str = "utf-8") -> Iterator[CsvRow]:
     """Yield the data rows of a CSV file with their line numbers (the header is line 1).
 
@@ -77,9 +105,7 @@ def read_csv(path: Path, required: set[str], encoding: str = "utf-8") -> Iterato
     bytes that are not valid in ``encoding``, comes back with ``problem`` set; the file goes on.
     """
     try:
-        text = path.read_bytes().decode(encoding, errors="surrogateescape")
-    except FileNotFoundError:
-        raise FileProblem(f"{path}: file not found") from None
+        text = read_bytes(path).decode(encoding, errors="surrogateescape")
     except LookupError:
         raise FileProblem(f"unknown encoding {encoding!r}") from None
     text = text.replace("\x00", LOST_CHARACTER)  # NUL is corruption; PostgreSQL cannot store it

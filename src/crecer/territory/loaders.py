@@ -27,7 +27,9 @@ from crecer.territory.files import (
     RowProblem,
     code,
     number,
+    read_bytes,
     read_csv,
+    source_name,
     text,
     whole_number,
 )
@@ -287,7 +289,7 @@ def load_district_attributes(path: Path, encoding: str = "utf-8") -> LoadReport:
             "food_vulnerability_index": number(values, "food_vulnerability_index", 0, 1),
         }
         fields["altitude_source"] = (
-            (text(values, "geo_source", limit=90) or path.name)
+            (text(values, "geo_source", limit=90) or source_name(path))
             if fields["altitude_m"] is not None
             else ""
         )
@@ -297,7 +299,7 @@ def load_district_attributes(path: Path, encoding: str = "utf-8") -> LoadReport:
             fields |= {
                 "name": text(values, "district", required=True, limit=100),
                 "province_id": ubigeo[:4],
-                "added_from": path.name,
+                "added_from": source_name(path),
             }
         for year, (total, urban, rural) in POPULATION_COLUMNS.items():
             counts = {"total": whole_number(values, total)}
@@ -307,7 +309,7 @@ def load_district_attributes(path: Path, encoding: str = "utf-8") -> LoadReport:
                     "rural": whole_number(values, rural),
                 }
             if counts["total"] is not None:
-                populations[(ubigeo, year)] = counts | {"source": f"{path.name}:{total}"}
+                populations[(ubigeo, year)] = counts | {"source": f"{source_name(path)}:{total}"}
         return ubigeo, fields
 
     def store(records: dict[str, dict[str, Any]], report: LoadReport) -> None:
@@ -336,7 +338,7 @@ def load_district_population(path: Path, encoding: str = "utf-8") -> LoadReport:
             "urban": whole_number(values, "pop_urban"),
             "rural": whole_number(values, "pop_rural"),
         }
-        return (ubigeo, year), counts | {"source": path.name}
+        return (ubigeo, year), counts | {"source": source_name(path)}
 
     def store(records: dict, report: LoadReport) -> None:
         upsert(DistrictPopulation, records, ["district_id", "year"], report, SOURCE)
@@ -435,7 +437,9 @@ def load_boundaries(path: Path, encoding: str = "utf-8") -> LoadReport:
     read from each feature's properties (``ubigeo``, else ``province_code``, else
     ``department_code``). Problems are reported by feature number (1 = first feature)."""
     try:
-        collection = json.loads(path.read_text(encoding=encoding))
+        collection = json.loads(read_bytes(path).decode(encoding))
+    except LookupError:
+        raise FileProblem(f"unknown encoding {encoding!r}") from None
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise FileProblem(f"{path}: not a readable GeoJSON file ({error})") from None
     features = collection.get("features") if isinstance(collection, dict) else None
@@ -459,7 +463,7 @@ def load_boundaries(path: Path, encoding: str = "utf-8") -> LoadReport:
             "MultiPolygon",
         }:
             raise RowProblem(f"{level} {unit} has no polygon geometry")
-        return (level.value, unit), {"geometry": geometry, "source": path.name}
+        return (level.value, unit), {"geometry": geometry, "source": source_name(path)}
 
     def store(records: dict, report: LoadReport) -> None:
         upsert(Boundary, records, ["level", "code"], report)
@@ -496,15 +500,45 @@ DIRECTORY_LAYOUT: list[tuple[str, str]] = [
 ]
 
 
-def load_directory(folder: Path, encoding: str = "utf-8") -> list[LoadReport]:
+# The reference folder's files as shipped in the package, gzip-compressed byte for byte
+# (scripts/bundle_reference.py; sources and licenses in data/ATTRIBUTION.md).
+BUNDLED_DIR = Path(__file__).resolve().parent / "data"
+
+
+def directory_files(folder: Path, kinds: set[str] | None = None) -> list[tuple[str, Path]]:
+    """The known files of a folder (plain or ``.gz``) with their kind, in dependency order;
+    only those of ``kinds`` when given."""
+    found = []
+    for kind, pattern in DIRECTORY_LAYOUT:
+        if kinds is None or kind in kinds:
+            paths = set(folder.glob(pattern)) | set(folder.glob(f"{pattern}.gz"))
+            found += [(kind, path) for path in sorted(paths)]
+    return found
+
+
+def load_directory(
+    folder: Path, encoding: str = "utf-8", kinds: set[str] | None = None
+) -> list[LoadReport]:
     """Load every file of a folder laid out like the reference folder, in dependency order."""
     if not folder.is_dir():
         raise FileProblem(f"{folder}: not a folder")
-    reports = []
-    for kind, pattern in DIRECTORY_LAYOUT:
-        for path in sorted(folder.glob(pattern)):
-            reports.append(LOADERS[kind](path, encoding=encoding))
-    if not reports:
+    reports = [
+        LOADERS[kind](path, encoding=encoding) for kind, path in directory_files(folder, kinds)
+    ]
+    if not reports and kinds is None:
         patterns = ", ".join(pattern for _kind, pattern in DIRECTORY_LAYOUT)
         raise FileProblem(f"{folder}: no territory file found (looked for {patterns})")
     return reports
+
+
+def load_bundled(kinds: set[str] | None = None) -> list[LoadReport]:
+    """Load the reference data shipped with Crecer (all of it, or the files of ``kinds``)."""
+    return load_directory(BUNDLED_DIR, kinds=kinds)
+
+
+def kinds_not_loaded() -> set[str]:
+    """The kinds of territory file never loaded into this database. The demo loads only
+    these from the bundle: a second run has nothing left to do, and a newer official file
+    loaded before is never overwritten by the older bundled copy."""
+    loaded = set(ImportRun.objects.filter(kind__in=LOADERS).values_list("kind", flat=True))
+    return set(LOADERS) - loaded

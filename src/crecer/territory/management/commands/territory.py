@@ -1,4 +1,5 @@
-"""``crecer territory load KIND FILE`` and ``crecer territory load --dir DIR``."""
+"""``crecer territory load KIND FILE``, ``crecer territory load --dir DIR`` and ``crecer territory
+load --bundled`` (the reference data shipped with Crecer, see ``territory/data/ATTRIBUTION.md``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from crecer.database import ensure_migrated
 from crecer.territory.files import FileProblem, LoadReport
-from crecer.territory.loaders import LOADERS, load_directory
+from crecer.territory.loaders import LOADERS, load_bundled, load_directory
 
 SHOWN_ERRORS = 50
 
@@ -25,6 +26,11 @@ class Command(BaseCommand):
         load.add_argument("kind", nargs="?", choices=sorted(LOADERS), help="kind of file")
         load.add_argument("file", nargs="?", type=Path, help="the file to load")
         load.add_argument("--dir", type=Path, help="load every known file of this folder")
+        load.add_argument(
+            "--bundled",
+            action="store_true",
+            help="load the reference data shipped with Crecer (official files load over it)",
+        )
         load.add_argument("--encoding", default="utf-8", help="text encoding (default utf-8)")
         load.add_argument("--report", type=Path, help="also write the rejected lines to this CSV")
         load.add_argument(
@@ -32,17 +38,26 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options) -> None:
-        if options["dir"] and (options["kind"] or options["file"]):
-            raise CommandError("give either KIND FILE or --dir DIR, not both")
+        sources = [
+            bool(options["kind"] or options["file"]),
+            bool(options["dir"]),
+            options["bundled"],
+        ]
+        if sum(sources) > 1:
+            raise CommandError("give either KIND FILE or --dir DIR or --bundled, only one")
         ensure_migrated()
         try:
-            if options["dir"]:
+            if options["bundled"]:
+                reports = load_bundled()
+            elif options["dir"]:
                 reports = load_directory(options["dir"], encoding=options["encoding"])
             elif options["kind"] and options["file"]:
                 reports = [LOADERS[options["kind"]](options["file"], encoding=options["encoding"])]
             else:
                 raise CommandError(
-                    "give KIND FILE (kinds: " + ", ".join(sorted(LOADERS)) + ") or --dir DIR"
+                    "give KIND FILE (kinds: "
+                    + ", ".join(sorted(LOADERS))
+                    + "), --dir DIR or --bundled"
                 )
         except FileProblem as problem:
             raise CommandError(str(problem)) from None
