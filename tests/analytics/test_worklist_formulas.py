@@ -61,7 +61,8 @@ def named(db, client, make_user):
 def test_the_work_list_csv_quotes_formulas_and_keeps_numbers(client, named):
     response = client.get(CSV_URL, {"center": CENTER})
     assert response.status_code == 200
-    text = response.content.decode("utf-8-sig")
+    assert response.streaming
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
     header, *rows = csv.reader(io.StringIO(text, newline=""), delimiter=";")
     assert len(rows) == len(PAYLOADS)
     cells = [cell for row in rows for cell in row]

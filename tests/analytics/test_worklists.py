@@ -33,10 +33,11 @@ import io
 from datetime import date
 
 import pytest
+from django.core.cache import cache
 from openpyxl import load_workbook
 
 from crecer.access.models import AccessLog, Action
-from crecer.analytics import worklists
+from crecer.analytics import worklist_rows, worklists
 from crecer.analytics.refresh import refresh
 from crecer.health.models import ServiceRecord
 from crecer.territory.models import HealthFacility, PopulatedCenter
@@ -147,7 +148,9 @@ def test_downloads_hold_the_same_rows(village, client, make_user):
     client.force_login(make_user("gestora", "program_manager", "0504"))
     response = client.get(CSV_URL, {"center": ALTO})
     assert response["Content-Type"].startswith("text/csv")
-    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert response.streaming  # written as it is read: no wait for a region's whole list
+    body = b"".join(response.streaming_content).decode("utf-8-sig")
+    lines = list(csv.reader(io.StringIO(body), delimiter=";"))
     header, rows = lines[0], lines[1:]
     child_column = header.index("Niño" if "Niño" in header else "Child")
     assert [row[child_column].split(",")[0] for row in rows] == [
@@ -266,3 +269,17 @@ def test_ranking_is_pure():
     assert ranked["child_id"].to_list() == [2, 4, 5, 1]
     assert ranked["problems"].to_list()[1] == ["not_found", "no_sis"]
     assert worklists.work_list(frame, AS_OF, PERU.anemia, ["no_sis"])["child_id"].to_list() == [4]
+
+
+def test_a_streamed_list_is_the_same_in_small_chunks(village, client, make_user, monkeypatch):
+    """Chunk by chunk (here 2 children at a time), the rows, their order and their numbers are
+    those of the list written whole."""
+    client.force_login(make_user("gestora", "program_manager", "0504"))
+    whole = b"".join(client.get(CSV_URL).streaming_content)
+    monkeypatch.setattr(worklist_rows, "STREAM_CHUNK", 2)
+    cache.clear()
+    response = client.get(CSV_URL)
+    chunks = list(response.streaming_content)
+    assert len(chunks) > 2
+    assert b"".join(chunks) == whole
+    assert whole.startswith(b"\xef\xbb\xbf")
