@@ -47,11 +47,17 @@ def record_event(event: ServiceRecord | GrowthCheck | HemoglobinTest, user: Any)
     event.save()
 
 
-def events_of(child: Child) -> dict[str, list]:
-    """The child's services, growth checks and Hb tests, newest first."""
+def events_of(child: Child) -> dict[str, Any]:
+    """The child's services, growth checks and Hb tests, newest first, and the names of
+    their facilities by RENIPRESS code (an event stores the code; a page shows the name)."""
     newest = ["-date", "-id"]
-    return {
+    events = {
         "services": list(ServiceRecord.objects.filter(child=child).order_by(*newest)),
         "growth_checks": list(GrowthCheck.objects.filter(child=child).order_by(*newest)),
         "hb_tests": list(HemoglobinTest.objects.filter(child=child).order_by(*newest)),
     }
+    codes = {event.facility for kind in events.values() for event in kind if event.facility}
+    names = HealthFacility.objects.filter(renipress_code__in=codes).values_list(
+        "renipress_code", "name"
+    )
+    return events | {"facility_names": dict(names)}

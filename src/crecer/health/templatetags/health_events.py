@@ -3,6 +3,8 @@ has already checked the access policy and logged the view."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import template
 
 from crecer.health.services import events_of
@@ -12,7 +14,7 @@ register = template.Library()
 
 
 @register.simple_tag
-def child_events(child: Child) -> dict[str, list]:
+def child_events(child: Child) -> dict[str, Any]:
     return events_of(child)
 
 

@@ -1,6 +1,8 @@
 from django import template
 from django.utils import formats, translation
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -63,3 +65,13 @@ def grouped(value) -> str:
     except (TypeError, ValueError):
         return str(value)
     return formats.number_format(number, force_grouping=True)
+
+
+@register.simple_tag
+def hidden_cell(minimum: int) -> str:
+    """What a suppressed cell shows: plainly hidden, with why. A bare "<5" in a % column read
+    as "less than 5 %"; the threshold is a number of children, not a percentage."""
+    return format_html(
+        '<span class="hidden-cell">{}</span>',
+        gettext("hidden (<%(n)s cases)") % {"n": minimum},
+    )
