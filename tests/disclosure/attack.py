@@ -137,3 +137,38 @@ def recover(
             if not implied:
                 leaks.append((unit, indicator, part, known[cell]))
     return sorted(leaks)
+
+
+def recover_as_insider(
+    parents: Mapping[str, str | None],
+    published: Mapping[Cell, tuple[int, int] | None],
+    keys: Mapping[str, tuple[Hashable, Hashable]],
+    truth: Mapping[Cell, tuple[int, int]],
+    unit: str,
+    min_cell: int,
+) -> list[tuple[str, str, str, int]]:
+    """The attack run by a reader who also knows ``unit`` and everything below it exactly (a
+    user scoped to it sees their territory's counts): the hidden cells of other territories
+    it recovers. An ancestor's count that comes out is the reader's own plus the others': a
+    leak when the others' part is a small count (1 … ``min_cell - 1`` children, in the
+    numerator or outside it)."""
+    below = {unit}
+    changed = True
+    while changed:
+        grown = below | {u for u, p in parents.items() if p in below}
+        changed, below = grown != below, grown
+    lineage, up = set(), parents[unit]
+    while up is not None:
+        lineage.add(up)
+        up = parents[up]
+    seen = {
+        cell: truth[cell] if cell[0] in below and cell in truth else value
+        for cell, value in published.items()
+    }
+    leaks = []
+    for code, indicator, part, value in recover(parents, seen, keys):
+        n, d = truth.get((unit, indicator), (0, 0))
+        own = {"n": n, "d": d, "r": d - n}[part]
+        if code not in lineage or (part != "d" and 0 < value - own < min_cell):
+            leaks.append((code, indicator, part, value))
+    return leaks

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crecer.disclosure.tables import linked_groups, primary, protect
-from tests.disclosure.attack import recover
+from tests.disclosure.attack import recover, recover_as_insider
 
 MIN_CELL = 5
 # Four indicators: 0 and 1 share a denominator, 2 counts in its numerator what 0 and 1 count in
@@ -131,6 +131,52 @@ def tables(draw):
     return parents, leaves
 
 
+def insider_attack(parents, names, num, den, hidden, unit):
+    """:func:`recover_as_insider` on the table, for a reader of ``unit``."""
+    codes = [str(u) for u in range(len(parents))]
+    tree = {codes[u]: (codes[p] if p >= 0 else None) for u, p in enumerate(parents)}
+    truth, published = {}, {}
+    for u in range(len(parents)):
+        for j, name in enumerate(names):
+            if den[u, j]:
+                truth[(codes[u], name)] = (num[u, j], den[u, j])
+                published[(codes[u], name)] = None if hidden[u, j] else truth[(codes[u], name)]
+    return recover_as_insider(tree, published, KEYS, truth, codes[unit], MIN_CELL)
+
+
+@settings(max_examples=200, deadline=None)
+@given(tables())
+def test_no_hidden_cell_is_recovered_by_a_reader_who_knows_their_own_territory(drawn):
+    """Issue 19: a district's health worker sees their district's counts; with only two hidden
+    districts in a province, province minus the shown districts minus their own gave back the
+    other one."""
+    parents, leaves = drawn
+    names, num, den = table(parents, leaves)
+    groups = linked_groups([KEYS[name] for name in names])
+    hidden = protect(parents, num, den, groups, MIN_CELL, insider=True)
+    assert (hidden | ~primary(num, den, MIN_CELL)).all()
+    for unit in range(1, len(parents)):
+        assert insider_attack(parents, names, num, den, hidden, unit) == [], unit
+
+
+def test_two_hidden_districts_are_not_enough_against_an_insider():
+    # A province (0) of four districts; district 1 has 2 stunted of 30 measured.
+    parents = [-1, 0, 0, 0, 0]
+    leaf = {
+        "a": (2, 30), "b": (0, 30), "c": (30, 40), "e": (6, 20),
+    }  # fmt: skip
+    other = {"a": (9, 30), "b": (0, 30), "c": (30, 40), "e": (6, 20)}
+    names, num, den = table(parents, {1: leaf, 2: other, 3: other, 4: other})
+    groups = linked_groups([KEYS[name] for name in names])
+    outsider = protect(parents, num, den, groups, MIN_CELL)
+    assert outsider[1:, 0].sum() == 2  # the small district and one partner
+    assert insider_attack(parents, names, num, den, outsider, 2 if outsider[2, 0] else 3)
+    hidden = protect(parents, num, den, groups, MIN_CELL, insider=True)
+    assert hidden[1:, 0].sum() == 3
+    for unit in range(1, 5):
+        assert insider_attack(parents, names, num, den, hidden, unit) == []
+
+
 @settings(max_examples=300, deadline=None)
 @given(tables())
 def test_no_hidden_cell_is_recovered_from_a_protected_table(drawn):
@@ -166,7 +212,7 @@ def national(seed: int = 2026, indicators: int = 30):
 def test_a_national_table_is_protected_in_well_under_a_second():
     parents, num, den, groups = national()
     started = time.perf_counter()
-    hidden = protect(parents, num, den, groups, MIN_CELL)
+    hidden = protect(parents, num, den, groups, MIN_CELL, insider=True)  # as the pages do
     seconds = time.perf_counter() - started
     first = primary(num, den, MIN_CELL)
     print(f"national table: {seconds:.3f} s, {first.sum()} small cells, {hidden.sum()} hidden")

@@ -18,7 +18,7 @@ import numpy as np
 import polars as pl
 import pytest
 from django.core.management import call_command
-from tests.disclosure.attack import recover
+from tests.disclosure.attack import recover, recover_as_insider
 
 from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.analytics.public import count_keys, hidden_cells, public_levels
@@ -129,10 +129,11 @@ def page_cells(client, code: str, chosen: str, seen: dict) -> None:
 
 
 def note(seen: dict, cell: tuple[str, str], percent: str, children: str) -> None:
-    value = None if percent.startswith("<") else counts(children)
+    hidden = "<" in percent  # "hidden (<5 cases)", "oculto (<5 casos)"
+    value = None if hidden else counts(children)
     if percent == "–" and children == "–":
         return  # no value (not published)
-    assert value is not None or percent.startswith("<"), (cell, percent, children)
+    assert value is not None or hidden, (cell, percent, children)
     assert seen.get(cell, value) == value, f"{cell} differs between pages"
     seen[cell] = value
 
@@ -171,6 +172,10 @@ def test_no_hidden_cell_comes_back_from_open_data_or_pages(huanta, client):
     assert set(seen) == set(real)
     assert seen == published  # the same pattern everywhere
     assert recover(units, seen, KEYS) == []
+    # A scoped user knows their own district's (or province's) counts exactly.
+    min_cell = PERU.disclosure.min_cell
+    for unit in [*districts, PROVINCE]:
+        assert recover_as_insider(units, published, KEYS, real, unit, min_cell) == [], unit
     print(
         f"Huanta ({len(units)} units × {len(INDICATORS)} indicators): {len(small)} small cells, "
         f"{len(hidden)} hidden, {len(hidden_cells(huanta, PERU))} in the pattern"

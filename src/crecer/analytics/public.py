@@ -95,7 +95,11 @@ def _hidden(refresh: Refresh, profile: Profile) -> frozenset[Cell]:
             for indicator, level, code in hidden_cells(other, profile):
                 if (level, code) in row_of and indicator in column_of:
                     forced[row_of[(level, code)], column_of[indicator]] = True
-    hidden = protect(parents, numerators, denominators, groups, profile.disclosure.min_cell, forced)
+    # Scoped users see their own territory's counts on their dashboards: the public table
+    # must also hold against a reader who knows one unit exactly.
+    hidden = protect(
+        parents, numerators, denominators, groups, profile.disclosure.min_cell, forced, insider=True
+    )
     return frozenset(
         (indicators[column], *units[row]) for row, column in zip(*np.nonzero(hidden), strict=True)
     )

@@ -89,6 +89,7 @@ def protect(
     groups: Sequence[int],
     min_cell: int,
     hidden: Bools | None = None,
+    insider: bool = False,
 ) -> Bools:
     """Which cells to hide (``units × indicators``), primary and secondary.
 
@@ -96,7 +97,13 @@ def protect(
     sums of its children's. ``numerators`` and ``denominators`` are ``units × indicators``; a
     cell with denominator 0 is not published (it reads as zero) and is never hidden.
     ``groups[i]`` is indicator ``i``'s linked group (:func:`linked_groups`). ``hidden``: cells
-    to hide whatever their counts (e.g. hidden in a wider table of the same data)."""
+    to hide whatever their counts (e.g. hidden in a wider table of the same data).
+
+    ``insider``: the reader may also know one unit exactly, with everything below it (a user
+    scoped to a district or a province sees their own territory's counts on their dashboard).
+    Then every relation keeps at least two cells that reader does not know — a shown parent
+    has no hidden child or at least three, a hidden parent at least two hidden children — and
+    what the hidden cells share stays no small count once any one hidden child is taken out."""
     num = np.asarray(numerators, dtype=np.int64)
     den = np.asarray(denominators, dtype=np.int64)
     units, indicators = den.shape
@@ -124,13 +131,14 @@ def protect(
     kids, mother = np.nonzero(child)[0], parent[child]
     depth = _depths(parent)
 
+    known_one = int(insider)  # hidden cells of one relation that a reader may know
     while True:
         cells = state[:, group] & published  # units × indicators
         # Per parent and indicator: published children, hidden children.
-        kids_shown = _sum_to(units, mother, published[kids])
+        kids_published = _sum_to(units, mother, published[kids])
         kids_hidden = _sum_to(units, mother, cells[kids])
-        lone = (cells & (kids_hidden == 0) & (kids_shown > 0)) | (
-            ~cells & published & (kids_hidden == 1)
+        lone = (cells & (kids_hidden <= known_one) & (kids_published > kids_hidden)) | (
+            ~cells & published & (kids_hidden >= 1) & (kids_hidden <= 1 + known_one)
         )
         # What the hidden cells below a shown parent share: its counts minus what is known below
         # it (shown children, and what is known below each hidden child, recursively), and the
@@ -141,6 +149,13 @@ def protect(
         thin_n = open_parent & (left_n < min_cell) & (num > 0)
         thin_r = open_parent & (left_d - left_n < min_cell) & (rest > 0)
         thin_d = open_parent & (left_d <= bottoms)
+        if insider:
+            more_n, more_r, more_d = _thin_without_one_child(
+                units, kids, mother, num, den, cells, known_n, known_d, bottoms, min_cell
+            )
+            thin_n |= open_parent & more_n
+            thin_r |= open_parent & more_r
+            thin_d |= open_parent & more_d
         need = any_in_group(lone | thin_n | thin_r | thin_d)
         if not need.any():
             break
@@ -169,6 +184,44 @@ def protect(
             break  # hidden parents with nothing below to hide: nothing more can be done
         state |= changed
     return state[:, group] & published
+
+
+def _thin_without_one_child(
+    units: int,
+    kids: Ints,
+    mother: Ints,
+    num: Ints,
+    den: Ints,
+    hidden: Bools,
+    known_n: Ints,
+    known_d: Ints,
+    bottoms: Ints,
+    min_cell: int,
+) -> tuple[Bools, Bools, Bools]:
+    """Per parent and indicator: whether what its hidden cells share, once a reader who knows
+    one hidden child (and all below it) takes that child out, is a small count — numerator,
+    children outside it, or no more than one child per hidden cell left. Conservative: the
+    child's whole unknown part is taken out, as if the reader knew all of it."""
+    mine = hidden[kids]
+    # A hidden kid with no hidden child of its own is one bottom; otherwise it holds its own.
+    is_bottom = mine & (_sum_to(units, mother, mine)[kids] == 0)
+    own_bottoms = np.where(is_bottom, 1, bottoms[kids])
+    left_n = (num - known_n)[mother] - (num[kids] - known_n[kids])
+    left_d = (den - known_d)[mother] - (den[kids] - known_d[kids])
+    left_b = bottoms[mother] - own_bottoms
+    still = mine & (left_b > 0)
+    small_n = still & (left_n < min_cell) & (num[mother] > 0)
+    small_r = still & (left_d - left_n < min_cell) & ((den - num)[mother] > 0)
+    small_d = still & (left_d <= left_b)
+    return (
+        _any_to(units, mother, small_n),
+        _any_to(units, mother, small_r),
+        _any_to(units, mother, small_d),
+    )
+
+
+def _any_to(units: int, rows: Ints, flags: Bools) -> Bools:
+    return _sum_to(units, rows, flags) > 0
 
 
 def _sum_to(units: int, rows: Ints, values: NDArray) -> Ints:
