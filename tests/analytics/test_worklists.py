@@ -283,3 +283,24 @@ def test_a_streamed_list_is_the_same_in_small_chunks(village, client, make_user,
     assert len(chunks) > 2
     assert b"".join(chunks) == whole
     assert whole.startswith(b"\xef\xbb\xbf")
+
+
+@pytest.mark.parametrize(
+    "kinds", [(), ("severe_anemia",), ("anemia",), ("not_found", "stunting"), ("no_sis",)]
+)
+def test_the_database_orders_the_list_as_the_ranking_does(village, make_user, kinds):
+    """The page's order (SQL, one page at a time) and the download's (Polars, whole list) are
+    one order: the same children, in the same places."""
+    from crecer.analytics.dashboard import latest_refresh
+    from crecer.profile import current_profile
+
+    user = make_user("gestora", "program_manager", "05")
+    refresh_row = latest_refresh("")
+    selection = worklist_rows.Selection(kinds=kinds)
+    statuses = worklist_rows.scoped_statuses(user, refresh_row, selection)
+    norms = current_profile().anemia
+    ranked = worklist_rows.ranked(statuses, refresh_row, norms, kinds)
+    severe = worklist_rows.severe_ids(statuses, refresh_row, norms)
+    listed = worklist_rows.ordered(statuses, severe, kinds)
+    assert list(listed.values_list("child_id", flat=True)) == ranked["child_id"].to_list()
+    assert ranked.height > 0 or kinds

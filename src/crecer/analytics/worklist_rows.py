@@ -8,11 +8,12 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from functools import lru_cache
+from functools import lru_cache, reduce
+from operator import add, or_
 from typing import Any
 
 import polars as pl
-from django.db.models import QuerySet
+from django.db.models import Case, F, IntegerField, Q, QuerySet, When
 from django.utils import translation
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
@@ -128,7 +129,7 @@ def scoped_statuses(user: Any, refresh: Refresh, selection: Selection) -> QueryS
     return rows
 
 
-def status_frame(statuses: QuerySet[ChildStatus]) -> pl.DataFrame:
+def status_frame(statuses: QuerySet[ChildStatus], ids: list[int] | None = None) -> pl.DataFrame:
     """The rows' columns the ranking needs, with ``not_found`` from the registry.
 
     Read as Python rows, not through :func:`crecer.analytics.extract.read`: a work list is one
@@ -137,9 +138,10 @@ def status_frame(statuses: QuerySet[ChildStatus]) -> pl.DataFrame:
     status_columns = [c for c in worklists.INPUT_COLUMNS if c != "not_found"]
     schema = {c: worklists.INPUT_COLUMNS[c] for c in status_columns}
     frame = pl.DataFrame(list(statuses.values_list(*status_columns)), schema=schema, orient="row")
-    lost = Child.objects.filter(
-        pk__in=statuses.values("child_id"), visited=True, found=False
-    ).values_list("pk", flat=True)
+    among = statuses.values("child_id") if ids is None else ids  # ids: a page's, known
+    lost = Child.objects.filter(pk__in=among, visited=True, found=False).values_list(
+        "pk", flat=True
+    )
     return frame.with_columns(pl.col("child_id").is_in(list(lost)).alias("not_found"))
 
 
@@ -147,6 +149,91 @@ def ranked(
     statuses: QuerySet[ChildStatus], refresh: Refresh, norms: AnemiaNorms | None, kinds: tuple
 ) -> pl.DataFrame:
     return worklists.work_list(status_frame(statuses), refresh.as_of, norms, kinds)
+
+
+def severe_ceiling(norms: AnemiaNorms | None) -> float | None:
+    """An adjusted Hb from which no rule calls anemia severe (severe is below a row's
+    ``moderate_from``): the rows below it are the only ones worth classifying in Python."""
+    if norms is None:
+        return None
+    cuts = [c.moderate_from for rule in norms.rules for c in rule.cutoffs if c.has_severity]
+    return max((cut for cut in cuts if cut is not None), default=None)
+
+
+def severe_ids(
+    statuses: QuerySet[ChildStatus], refresh: Refresh, norms: AnemiaNorms | None
+) -> list[int]:
+    """Children of ``statuses`` with severe anemia, classified exactly as
+    :func:`crecer.analytics.worklists.severe_anemia` does, reading only the few rows below
+    :func:`severe_ceiling` (a region has a few hundred, not tens of thousands)."""
+    ceiling = severe_ceiling(norms)
+    if ceiling is None:
+        return []
+    columns = ["child_id", "age_days", "hb_adjusted", "hb_tested_on"]
+    rows = statuses.filter(hb_adjusted__lt=ceiling).values_list(*columns)
+    schema = {c: worklists.INPUT_COLUMNS[c] for c in columns}
+    frame = pl.DataFrame(list(rows), schema=schema, orient="row")
+    severe = pl.Series(worklists.severe_anemia(frame, refresh.as_of, norms), dtype=pl.Boolean)
+    return frame.filter(severe)["child_id"].to_list()
+
+
+def _problem_conditions(severe: list[int]) -> dict[str, Q]:
+    """Each problem of :data:`~crecer.analytics.worklists.PROBLEMS` as a condition on a status
+    row, with the meaning :func:`~crecer.analytics.worklists.flag_problems` gives it: an
+    unknown value is no problem (``x = TRUE`` / ``x = FALSE`` leave NULL out)."""
+    lost = Child.objects.filter(visited=True, found=False).values("pk")
+    is_severe = Q(child_id__in=severe)
+    return {
+        "severe_anemia": is_severe,
+        "wasted": Q(wasted=True),
+        "severe_stunting": Q(severely_stunted=True),
+        "anemia": Q(anemic=True) & ~is_severe,
+        "stunting": Q(stunted=True) & ~Q(severely_stunted=True),
+        "not_found": Q(child_id__in=lost),
+        "vaccines_overdue": Q(vaccines_complete_for_age=False),
+        "iron_overdue": Q(iron_complete_for_age=False),
+        "cred_overdue": Q(cred_complete_for_age=False),
+        "no_dni": Q(has_dni=False),
+        "no_sis": Q(has_sis=False),
+    }
+
+
+def ordered(
+    statuses: QuerySet[ChildStatus], severe: list[int], kinds: tuple[str, ...] = ()
+) -> QuerySet[ChildStatus]:
+    """The rows of the work list in its order, computed by the database: the same rows and
+    order as :func:`crecer.analytics.worklists.work_list` (most urgent problem, more problems,
+    younger, child_id), so that a page reads 100 rows and a count instead of ranking a whole
+    region in Python first."""
+    conditions = _problem_conditions(severe)
+    flags = {
+        f"flag_{code}": Case(When(condition, then=1), default=0, output_field=IntegerField())
+        for code, condition in conditions.items()
+    }
+    priority = Case(
+        *(When(condition, then=worklists.RANK[code]) for code, condition in conditions.items()),
+        default=None,
+        output_field=IntegerField(),
+    )
+    count = reduce(add, (F(name) for name in flags))
+    chosen = kinds or worklists.PROBLEMS
+    listed = reduce(or_, (conditions[code] for code in chosen))
+    return (
+        statuses.filter(listed)
+        .annotate(**flags)
+        .annotate(priority=priority, problem_count=count)
+        .order_by("priority", "-problem_count", "age_days", "child_id")
+    )
+
+
+def page_frame(
+    page_ids: list[int], statuses: QuerySet[ChildStatus], refresh: Refresh, norms, kinds: tuple
+) -> pl.DataFrame:
+    """The ranked frame of one page's children (their problems, in the list's order)."""
+    rows = statuses.filter(child_id__in=page_ids)
+    frame = worklists.work_list(status_frame(rows, page_ids), refresh.as_of, norms, kinds)
+    position = {child_id: index for index, child_id in enumerate(page_ids)}
+    return frame.sort(pl.col("child_id").replace_strict(position, return_dtype=pl.Int64))
 
 
 def filter_choices(statuses: QuerySet[ChildStatus]) -> dict[str, list[tuple[str, str]] | None]:
