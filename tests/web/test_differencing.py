@@ -21,7 +21,7 @@ from django.core.management import call_command
 from tests.disclosure.attack import recover, recover_as_insider
 
 from crecer.analytics.models import IndicatorValue, Refresh
-from crecer.analytics.public import count_keys, hidden_cells, public_levels
+from crecer.analytics.public import count_keys, hidden_cells, nested_bands, public_levels
 from crecer.analytics.refresh import refresh
 from crecer.disclosure import primary
 from crecer.norms import load_profile
@@ -172,8 +172,22 @@ def test_no_hidden_cell_comes_back_from_open_data_or_pages(huanta, client):
     assert set(seen) == set(real)
     assert seen == published  # the same pattern everywhere
     assert recover(units, seen, KEYS) == []
-    # A scoped user knows their own district's (or province's) counts exactly.
+    # Nested age bands (stunting under 3 inside under 5, CRED and vaccines under 12 inside
+    # under 36 months): where both are shown, their difference is no small count either.
+    bands = nested_bands(list(PERU.analytics.indicators))
+    assert ("ccm_u5", "ccm_u3") in bands
     min_cell = PERU.disclosure.min_cell
+    for unit in units:
+        for wide, narrow in bands:
+            if published.get((unit, wide)) and published.get((unit, narrow)):
+                (n_wide, d_wide), (n_narrow, d_narrow) = (
+                    published[(unit, wide)],
+                    published[(unit, narrow)],
+                )
+                band_n, band_r = n_wide - n_narrow, (d_wide - n_wide) - (d_narrow - n_narrow)
+                assert not 0 < band_n < min_cell, (unit, wide, narrow)
+                assert not 0 < band_r < min_cell, (unit, wide, narrow)
+    # A scoped user knows their own district's (or province's) counts exactly.
     for unit in [*districts, PROVINCE]:
         assert recover_as_insider(units, published, KEYS, real, unit, min_cell) == [], unit
     print(

@@ -76,7 +76,6 @@ def _hidden(refresh: Refresh, profile: Profile) -> frozenset[Cell]:
     keys = [
         count_keys(catalogue[i]) if i in catalogue else ((i, "n"), (i, "d")) for i in indicators
     ]
-    groups = linked_groups(keys)
     units = sorted({(level, code) for _, level, code, _, _ in rows}, key=_depth(levels))
     row_of = {unit: number for number, unit in enumerate(units)}
     column_of = {indicator: number for number, indicator in enumerate(indicators)}
@@ -85,11 +84,20 @@ def _hidden(refresh: Refresh, profile: Profile) -> frozenset[Cell]:
     for indicator, level, code, numerator, denominator in rows:
         numerators[row_of[(level, code)], column_of[indicator]] = numerator
         denominators[row_of[(level, code)], column_of[indicator]] = denominator
+    # Nested age bands (stunting under 3 inside under 5): their difference is a published
+    # count too (the stunted children aged 3 to 5), protected as one more linked column.
+    bands = nested_bands([catalogue[i] for i in indicators if i in catalogue])
+    for big, small in bands:
+        keys.append((*count_keys(catalogue[big]), *count_keys(catalogue[small])))
+    extra = [(column_of[big], column_of[small]) for big, small in bands]
+    numerators = _with_differences(numerators, extra)
+    denominators = _with_differences(denominators, extra)
+    groups = linked_groups(keys)
     parents = [row_of.get(_parent(unit, levels, profile), -1) for unit in units]
     # A wider refresh of the same date counts the same children: what it hides stays hidden
     # here, else this one's pages would show a partner that the wider table hid.
     wider = Refresh.objects.filter(as_of=refresh.as_of).exclude(pk=refresh.pk)
-    forced = np.zeros_like(numerators, dtype=np.bool_)
+    forced = np.zeros_like(numerators, dtype=np.bool_)  # the band columns: never forced
     for other in wider:
         if other.scope != refresh.scope and refresh.scope.startswith(other.scope):
             for indicator, level, code in hidden_cells(other, profile):
@@ -100,9 +108,40 @@ def _hidden(refresh: Refresh, profile: Profile) -> frozenset[Cell]:
     hidden = protect(
         parents, numerators, denominators, groups, profile.disclosure.min_cell, forced, insider=True
     )
+    hidden = hidden[:, : len(indicators)]
     return frozenset(
         (indicators[column], *units[row]) for row, column in zip(*np.nonzero(hidden), strict=True)
     )
+
+
+def nested_bands(indicators: list[Indicator]) -> list[tuple[str, str]]:
+    """Pairs (wider, narrower) of indicators that count the same thing over nested age ranges:
+    the wider minus the narrower counts the children of the ages between."""
+    pairs = []
+    for wide in indicators:
+        for narrow in indicators:
+            same = (wide.population, wide.denominator, wide.numerator) == (
+                narrow.population,
+                narrow.denominator,
+                narrow.numerator,
+            )
+            inside = wide.min_age_days <= narrow.min_age_days <= narrow.max_age_days
+            inside = inside and narrow.max_age_days <= wide.max_age_days
+            ages = (wide.min_age_days, wide.max_age_days) != (
+                narrow.min_age_days,
+                narrow.max_age_days,
+            )
+            if same and inside and ages:
+                pairs.append((wide.id, narrow.id))
+    return pairs
+
+
+def _with_differences(counts: np.ndarray, pairs: list[tuple[int, int]]) -> np.ndarray:
+    """``counts`` with one more column per pair: the wider column minus the narrower."""
+    if not pairs:
+        return counts
+    wide, narrow = (np.array(columns) for columns in zip(*pairs, strict=True))
+    return np.hstack([counts, counts[:, wide] - counts[:, narrow]])
 
 
 def _depth(levels: list[str]):
