@@ -1,0 +1,418 @@
+"""Every page in Spanish. Each route is visited by a user of each role (and by nobody logged in)
+over a district with a child who has growth checks, Hb tests, services, a merge, outside-list
+links, an import with quarantined rows and a refresh; a page fails when
+
+- it looks up a message id that the compiled Spanish catalogue does not translate (every
+  gettext, pgettext and ngettext call is recorded while the page renders, lazy ones included), or
+- its visible text holds an English sentence of the catalogue (a message shown without being
+  translated, such as a reason stored in the database)."""
+
+from __future__ import annotations
+
+import gettext as gnu
+import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, timedelta
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.template import Context, Template
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone, translation
+from django.utils.translation import trans_real
+from tests.registry.factories import child_row, write_padron
+
+from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
+from crecer.linkage import services as linkage
+from crecer.linkage.models import CandidatePair, LinkRun, OutsideRecord
+from crecer.registry import services as registry
+from crecer.registry.importer import import_padron
+from crecer.registry.models import Child
+from crecer.territory.models import HealthFacility, PopulatedCenter
+
+pytestmark = pytest.mark.django_db
+HOME, CENTER, FACILITY = "050101", "0501010001", "00001234"  # Ayacucho (Huamanga)
+DNI = "74000001"
+CATALOGUE = Path(settings.LOCALE_PATHS[0]) / "es" / "LC_MESSAGES" / "django.mo"
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w*\}")
+Lookup = tuple[str, str, str]  # (context, message id, plural id)
+
+
+@dataclass
+class World:
+    child: Child  # imported, measured, merged with a duplicate, linked to two outside lists
+    duplicate: Child  # merged into child
+    gone: Child  # deactivated
+    run: object  # the padrón import, with quarantined rows
+    event_run: object
+    pairs: list[CandidatePair]  # pending, one of two registry records and one outside record
+    done: list[CandidatePair]  # decided: the merge and the link
+
+
+def padron(tmp_path: Path, born: date) -> Path:
+    birth = born.strftime("%d/%m/%Y")
+    rows = [
+        child_row(dni=DNI, cnv="", ubigeo=HOME, birth_date=birth, insurance="", programs="",
+                  populated_center_code=CENTER, given_names="ROSA"),
+        child_row(dni="74000002", cnv="", ubigeo=HOME, birth_date=birth, given_names="ANA"),
+        child_row(dni="123", cnv="", ubigeo=HOME, birth_date="31/02/2024"),  # quarantined
+        child_row(dni="74000004", cnv="", ubigeo="999999", birth_date=birth),  # quarantined
+    ]  # fmt: skip
+    return write_padron(tmp_path / "padron.csv", rows)
+
+
+def measured(child: Child, born: date) -> None:
+    for day, kg, cm in [(60, 5.0, 57.0), (184, 7.2, 65.5), (365, 8.1, 70.0)]:
+        GrowthCheck.objects.create(
+            child=child, date=born + timedelta(days=day), weight_kg=kg, length_cm=cm, measure="l"
+        )
+    HemoglobinTest.objects.create(
+        child=child, date=born + timedelta(days=190), hb_observed=9.8, altitude_m=2750
+    )
+    ServiceRecord.objects.create(child=child, date=born + timedelta(days=66), code="90722")
+
+
+def merged_duplicate(child: Child, officer) -> tuple[Child, CandidatePair]:
+    duplicate = Child(
+        paternal_surname=child.paternal_surname, maternal_surname=child.maternal_surname,
+        given_names=child.given_names, sex=child.sex, birth_date=child.birth_date,
+        district_id=HOME, mother_document_number=child.mother_document_number,
+    )  # fmt: skip
+    registry.save_child(duplicate, officer, "")
+    pair = CandidatePair.objects.create(
+        run=LinkRun.objects.create(kind="dedupe"), left=child, right=duplicate, rule="model",
+        match_weight=20.0, proposed="review",
+    )  # fmt: skip
+    linkage.merge(pair, officer, "la misma niña, registrada dos veces")
+    return duplicate, pair
+
+
+def outside_pair(child: Child, source: str, key: str) -> CandidatePair:
+    run = LinkRun.objects.create(kind=source, file_name=f"{source}.csv")
+    record = OutsideRecord.objects.create(
+        source=source, key=key, run=run, line=2, raw={"given_names": "ROSA"}, ubigeo=HOME
+    )
+    return CandidatePair.objects.create(
+        run=run, left=child, outside=record, rule="model", match_weight=9.0, proposed="review"
+    )
+
+
+def pending_pairs(world_child: Child, other: Child) -> list[CandidatePair]:
+    run = LinkRun.objects.create(kind="dedupe")
+    explained = [{"field": "surnames", "level": "both equal", "weight": 9.2}]
+    dedupe = CandidatePair.objects.create(
+        run=run, left=world_child, right=other, rule="model", match_weight=4.0,
+        proposed="review", explanation=explained,
+    )  # fmt: skip
+    return [dedupe, outside_pair(world_child, "cuna_mas", "C-1")]
+
+
+def event_import(tmp_path: Path, worker):
+    from tests.health.factories import own_row, write_events
+
+    from crecer.health.importer import import_events
+
+    rows = [own_row(dni=DNI, date="2025-09-01"), own_row(dni="79999999"), own_row(date="x")]
+    return import_events(write_events(tmp_path / "eventos.csv", rows), user=worker)
+
+
+@pytest.fixture
+def world(tmp_path: Path, make_user) -> World:
+    from crecer.analytics.refresh import refresh
+    from crecer.norms import load_profile
+
+    PopulatedCenter.objects.create(code=CENTER, district_id=HOME, name="CENTRO HOME")
+    HealthFacility.objects.create(renipress_code=FACILITY, name="PS HOME", district_id=HOME)
+    officer = make_user("registrador", "registry_officer", HOME)
+    born = timezone.localdate() - timedelta(days=400)
+    run = import_padron(padron(tmp_path, born), user=officer)
+    child, gone = Child.objects.get(dni=DNI), Child.objects.get(dni="74000002")
+    measured(child, born)
+    duplicate, merge = merged_duplicate(child, officer)
+    linked = outside_pair(child, "sis", "S-1")
+    linkage.accept(linked, officer, "confirmado con la madre")
+    linkage.link_outside_in_bulk([outside_pair(child, "juntos", "J-1")], None, lambda p: "auto")
+    registry.deactivate(gone, officer, "se mudó a otra región")
+    pairs = pending_pairs(child, make_unlinked_twin(child, officer))
+    event_run = event_import(tmp_path, make_user("digitador", "health_worker", HOME))
+    refresh(timezone.localdate().replace(day=1) - timedelta(days=1), "", load_profile("peru"))
+    return World(child, duplicate, gone, run, event_run, pairs, [merge, linked])
+
+
+def make_unlinked_twin(child: Child, officer) -> Child:
+    twin = Child(
+        paternal_surname=child.paternal_surname, maternal_surname=child.maternal_surname,
+        given_names="ROSA MARIA", sex=child.sex, birth_date=child.birth_date, district_id=HOME,
+    )  # fmt: skip
+    return registry.save_child(twin, officer, "")
+
+
+# --- routes -----------------------------------------------------------------------------------
+
+Visit = tuple[str, dict[str, str]]  # (path, query)
+Probe = Callable[[World], list[Visit]]
+
+
+def by_pk(name: str, *extra: str) -> Probe:
+    def probe(world: World) -> list[Visit]:
+        children = (world.child, world.duplicate, world.gone)
+        return [(reverse(name, args=[c.pk, *extra]), {}) for c in children]
+
+    return probe
+
+
+def each_kind(world: World) -> list[Visit]:
+    return [
+        (reverse("health:record", args=[world.child.pk, kind]), {})
+        for kind in ("growth", "hb", "service")
+    ]
+
+
+def run_page(name: str, attribute: str) -> Probe:
+    return lambda world: [(reverse(name, args=[getattr(world, attribute).pk]), {})]
+
+
+def pair_pages(world: World) -> list[Visit]:
+    return [(reverse("linkage:pair", args=[p.pk]), {}) for p in world.pairs + world.done]
+
+
+def territory_query(name: str, **query: str) -> Probe:
+    return lambda world: [(reverse(name), {"code": code, **query}) for code in (HOME, "05")]
+
+
+def with_args(name: str, *args: str) -> Probe:
+    return lambda world: [(reverse(name, args=args), {})]
+
+
+def query(name: str, *queries: dict[str, str]) -> Probe:
+    return lambda world: [(reverse(name), q) for q in queries or ({},)]
+
+
+INDICATOR_CELLS = [
+    {"indicator": indicator, "level": "district", "code": HOME, "part": part}
+    for indicator in ("sis_u5", "anemia_6_35")
+    for part in ("numerator", "denominator")
+]
+PROBES: dict[str, Probe] = {
+    "registry:child": by_pk("registry:child"),
+    "registry:edit": by_pk("registry:edit"),
+    "registry:search": query(
+        "registry:search", {}, {"q": "quispe rosa"}, {"q": DNI}, {"q": "zzzz"}
+    ),
+    "registry:export": territory_query("registry:export", format="csv"),
+    "registry:circuit": territory_query("registry:circuit", list="no_dni"),
+    "registry:quality": territory_query("registry:quality"),
+    "registry:import_run": run_page("registry:import_run", "run"),
+    "registry:import_run_csv": run_page("registry:import_run_csv", "run"),
+    "health:child_events": by_pk("health:child_events"),
+    "health:record": each_kind,
+    "health:import_run": run_page("health:import_run", "event_run"),
+    "health:import_run_csv": run_page("health:import_run_csv", "event_run"),
+    "linkage:queue": query("linkage:queue", {}, {"kind": "sis"}, {"kind": "dedupe"}),
+    "linkage:pair": pair_pages,
+    "access:log": lambda world: [
+        (reverse("access:log"), {}),
+        (reverse("access:log"), {"child": str(world.child.pk)}),
+    ],
+    "analytics:children": query("analytics:children", *INDICATOR_CELLS),
+    "analytics:worklist": query(
+        "analytics:worklist", {}, {"code": HOME}, {"center": CENTER}, {"facility": "PS HOME"}
+    ),
+    "analytics:worklist_export": lambda world: [
+        (reverse("analytics:worklist_export", args=[kind]), {"code": HOME})
+        for kind in ("csv", "xlsx")
+    ],
+    "analytics:open_data_values": with_args("analytics:open_data_values", "csv"),
+    "api:unit": with_args("api:unit", HOME),
+    "api:child_by_number": with_args("api:child_by_number", DNI),
+    "api:child_detail": lambda world: [(reverse("api:child_detail", args=[world.child.pk]), {})],
+    "territory:unit": lambda world: [
+        (reverse("territory:unit", args=[code]), {}) for code in ("05", "0501", HOME)
+    ],
+}
+# Not visited: what they show is another route's page.
+SKIPPED = {
+    "logout": "ends the session; it answers with the login page",
+    "registry:deactivate": "a form's POST target; it answers with the child page",
+    "linkage:undo": "a form's POST target; it answers with the pair page",
+}
+
+
+def routes(resolver: URLResolver | None = None, namespace: str = "") -> dict[str, bool]:
+    """Every named route outside the admin site → whether it takes arguments."""
+    found = {}
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            found |= routes(pattern, inner)
+        elif isinstance(pattern, URLPattern) and pattern.name:
+            found[f"{namespace}{pattern.name}"] = bool(pattern.pattern.regex.groups)
+    return found
+
+
+def visits(world: World) -> Iterator[Visit]:
+    for name, has_arguments in sorted(routes().items()):
+        if name in SKIPPED:
+            continue
+        if name in PROBES:
+            yield from PROBES[name](world)
+        elif not has_arguments:
+            yield reverse(name), {}
+
+
+# --- what a page looked up, and what it shows -------------------------------------------------
+
+
+@contextmanager
+def recorded(monkeypatch: pytest.MonkeyPatch) -> Iterator[set[Lookup]]:
+    """Every message id looked up inside the block (through django.utils.translation)."""
+    seen: set[Lookup] = set()
+
+    def gettext(message: str) -> str:
+        seen.add(("", str(message), ""))
+        return trans_real.gettext(message)
+
+    def pgettext(context: str, message: str) -> str:
+        seen.add((str(context), str(message), ""))
+        return trans_real.pgettext(context, message)
+
+    def ngettext(singular: str, plural: str, number: int) -> str:
+        seen.add(("", str(singular), str(plural)))
+        return trans_real.ngettext(singular, plural, number)
+
+    def npgettext(context: str, singular: str, plural: str, number: int) -> str:
+        seen.add((str(context), str(singular), str(plural)))
+        return trans_real.npgettext(context, singular, plural, number)
+
+    with monkeypatch.context() as patch:
+        for function in (gettext, pgettext, ngettext, npgettext):
+            patch.setattr(translation._trans, function.__name__, function, raising=False)
+        yield seen
+
+
+def untranslated(seen: set[Lookup]) -> list[str]:
+    """The message ids the Spanish catalogue (Crecer's, Django's and the apps') leaves alone."""
+    catalog = trans_real.translation("es")._catalog
+    spanish = {value for _key, value in catalog.items()}
+    missing = []
+    for context, singular, plural in seen:
+        if not singular.strip() or PLACEHOLDER.fullmatch(singular.strip()):
+            continue
+        if singular in spanish:  # a translation translated again (Django's language names)
+            continue
+        key = f"{context}\x04{singular}" if context else singular
+        if not catalog.get((key, 0) if plural else key):
+            missing.append(f"{context}|{singular}" if context else singular)
+    return sorted(missing)
+
+
+def english_sentences() -> re.Pattern[str]:
+    """Crecer's English messages of three words or more (the parts between placeholders) that
+    their Spanish does not repeat: none may show on a Spanish page."""
+    with CATALOGUE.open("rb") as file:
+        ours = gnu.GNUTranslations(file)._catalog  # type: ignore[attr-defined]
+    sentences = set()
+    for key, spanish in ours.items():
+        english = (key[0] if isinstance(key, tuple) else key).split("\x04")[-1]
+        for piece in PLACEHOLDER.split(english):
+            piece = " ".join(piece.split()).strip(" ,.;:()#")
+            if len(piece.split()) >= 3 and piece not in spanish:
+                sentences.add(piece)
+    longest_first = sorted(sentences, key=len, reverse=True)
+    return re.compile("|".join(re.escape(s) for s in longest_first))
+
+
+class VisibleText(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        self._hidden += tag in ("script", "style")
+
+    def handle_endtag(self, tag: str) -> None:
+        self._hidden -= tag in ("script", "style")
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+    @classmethod
+    def of(cls, html: str) -> str:
+        parser = cls()
+        parser.feed(html)
+        return " ".join(" ".join(parser.parts).split())
+
+
+def problems_of(client: Client, visit: Visit, monkeypatch, english: re.Pattern[str]) -> list:
+    path, params = visit
+    with recorded(monkeypatch) as seen:
+        response = client.get(path, params, HTTP_ACCEPT_LANGUAGE="es")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+    found = [("untranslated", msgid) for msgid in untranslated(seen)]
+    if response.status_code >= 500:
+        found.append(("status", str(response.status_code)))
+    if "html" in response.get("Content-Type", ""):
+        text = VisibleText.of(body.decode("utf-8", errors="replace"))
+        found += [("English", match) for match in sorted(set(english.findall(text)))]
+    return [(path, kind, what) for kind, what in found]
+
+
+USERS = [
+    ("", ""),  # nobody logged in: the public pages and the login page
+    ("administrator", "PE"),
+    ("registry_officer", HOME),
+    ("registry_officer", "centers:" + CENTER),
+    ("health_worker", "facility:" + FACILITY),
+    ("health_worker", HOME),
+    ("program_manager", "05"),
+    ("analyst", "0501"),
+    ("analyst+", "0501"),  # with personal data
+    ("auditor", HOME),
+]
+
+
+@pytest.mark.parametrize(("role", "scope"), USERS, ids=lambda value: value or "anonymous")
+def test_every_page_is_in_spanish(world, make_user, monkeypatch, role, scope):
+    client = Client()
+    if role:
+        name = f"{role.rstrip('+')}_{scope.replace(':', '_')}{'_named' * role.endswith('+')}"
+        user = make_user(name, role.rstrip("+"), scope, personal_data=role.endswith("+"))
+        client.force_login(user)
+    english = english_sentences()
+    problems = [
+        p for visit in visits(world) for p in problems_of(client, visit, monkeypatch, english)
+    ]
+    assert problems == [], "\n".join(" · ".join(problem) for problem in problems)
+
+
+def test_every_route_with_arguments_is_visited():
+    needing = {name for name, has_arguments in routes().items() if has_arguments}
+    assert needing - set(PROBES) - set(SKIPPED) == set(), "add a probe to PROBES"
+    assert set(PROBES) | set(SKIPPED) <= set(routes()), "PROBES names a route that is gone"
+
+
+# --- the checks themselves fail -----------------------------------------------------------------
+
+
+def test_a_message_missing_from_the_catalogue_is_reported(monkeypatch):
+    template = Template("{% load i18n %}{% trans 'Open data' %} {% trans 'Xyzzy plugh' %}")
+    with translation.override("es"), recorded(monkeypatch) as seen:
+        html = template.render(Context())
+    assert html == "Datos abiertos Xyzzy plugh"
+    assert untranslated(seen) == ["Xyzzy plugh"]
+
+
+def test_an_english_reason_shown_as_stored_is_reported():
+    english = english_sentences()
+    shown = VisibleText.of("<td>merge: #5 is a duplicate of #2 (la misma niña)</td>")
+    assert english.findall(shown) == ["is a duplicate of"]
+    assert english.findall(VisibleText.of("<td>fusión: #5 es un duplicado de #2</td>")) == []
