@@ -1,15 +1,30 @@
-"""Schedules: what a child (or a pregnancy) is due by age in days, as data."""
+"""Schedules: what a child, a pregnancy or a puerperium is due by age in days, as data."""
 
 from __future__ import annotations
 
+import math
 from datetime import date
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from crecer.norms.base import Cited, LocalizedText, Strict
 
 Population = Literal["all", "term", "lbw_or_premature"]
+Subject = Literal["child", "pregnancy", "postpartum"]
+
+
+def month_start_day(month: int, month_days: float) -> int:
+    """First day (days since the origin) of the ``month``-th month, months of ``month_days``.
+
+    Month 1 starts on day 0; month ``m`` once ``m - 1`` months have been completed, i.e. on the
+    first whole day at or after ``(m - 1) * month_days`` (with 30.4375-day months, month 5 of a
+    pregnancy starts on day ceil(121.75) = 122 after the FUR).
+    """
+    if month < 1:
+        raise ValueError(f"months are counted from 1, got {month}")
+    # round first so that 28-day months (an exact product) do not suffer from float noise
+    return math.ceil(round((month - 1) * month_days, 9))
 
 
 class Dose(Cited):
@@ -20,6 +35,8 @@ class Dose(Cited):
     to_day: int | None = Field(default=None, ge=0)
     due_day: int | None = Field(default=None, ge=0)
     required_from_day: int | None = Field(default=None, ge=0)
+    # "required before month m": the schedule's month_days turns it into required_from_day
+    required_from_month: int | None = Field(default=None, ge=1)
     min_interval_days: int | None = Field(default=None, ge=0)
     max_interval_days: int | None = Field(default=None, ge=0)
 
@@ -42,6 +59,9 @@ class Requirement(Cited):
     ``kind = "series"``: dose n counts only once dose n-1 has counted (vaccines, iron bottles).
     ``kind = "windows"``: each dose counts on its own (CRED checks, Hb tests).
     In both, an event counts for at most one dose, later than the previous counted dose.
+    ``parallel = true``: the requirement counts the events of its codes on its own, even when
+    another requirement counts the same events (the JUNTOS month rule and the MINSA prenatal
+    schedule both count each prenatal check); such a requirement is left out of code routing.
     """
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -51,6 +71,7 @@ class Requirement(Cited):
     population: Population = "all"
     grace_days: int = Field(default=0, ge=0)
     min_interval_days: int = Field(default=1, ge=0)
+    parallel: bool = False
     source: str = Field(pattern=r"^[a-z0-9_\-]+$")
     doses: list[Dose] = Field(min_length=1)
 
@@ -105,12 +126,33 @@ class Flag(Cited):
 
 
 class Schedule(Cited):
-    """The requirements and flags in force from ``valid_from`` for one kind of subject."""
+    """The requirements and flags in force from ``valid_from`` for one kind of subject.
+
+    ``month_days`` is the length of a month for doses given as ``required_from_month`` (e.g.
+    30.4375, a mean calendar month, or 28, four gestational weeks); it is required if any dose
+    uses months, which become ``required_from_day`` when the profile is read.
+    """
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     valid_from: date
+    month_days: float | None = Field(default=None, gt=0)
     requirements: list[Requirement] = Field(min_length=1)
     flags: list[Flag] = Field(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def months_to_days(cls, data: Any) -> Any:
+        """Turn each dose's ``required_from_month`` into its ``required_from_day``."""
+        if not isinstance(data, dict):
+            return data
+        month_days = data.get("month_days")
+        requirements = []
+        for requirement in data.get("requirements", []):
+            if isinstance(requirement, dict) and "doses" in requirement:
+                doses = [_dose_in_days(dose, month_days) for dose in requirement["doses"]]
+                requirement = {**requirement, "doses": doses}
+            requirements.append(requirement)
+        return {**data, "requirements": requirements} if "requirements" in data else data
 
     @model_validator(mode="after")
     def references_resolve(self) -> Schedule:
@@ -119,7 +161,8 @@ class Schedule(Cited):
             by_id.setdefault(requirement.id, []).append(requirement)
         for requirement_id, variants in by_id.items():
             _check_variants(requirement_id, variants)
-        _check_code_routing(self.requirement_ids(), by_id)
+        routed = [rid for rid in self.requirement_ids() if not by_id[rid][0].parallel]
+        _check_code_routing(routed, by_id)
         known: set[str] = set(by_id)
         for flag in self.flags:
             if flag.id in known:
@@ -143,6 +186,20 @@ class Schedule(Cited):
         return [r for r in self.requirements if r.id == requirement_id]
 
 
+def _dose_in_days(dose: Any, month_days: Any) -> Any:
+    if not isinstance(dose, dict) or dose.get("required_from_month") is None:
+        return dose
+    label = dose.get("label")
+    if month_days is None:
+        raise ValueError(f"dose {label!r} uses required_from_month: the schedule needs month_days")
+    day = month_start_day(int(dose["required_from_month"]), float(month_days))
+    # a dumped and re-read schedule holds both, consistently; anything else is a contradiction
+    given = dose.get("required_from_day")
+    if given is not None and given != day:
+        raise ValueError(f"dose {label!r}: required_from_day {given} contradicts the month ({day})")
+    return {**dose, "required_from_day": day}
+
+
 def _check_variants(requirement_id: str, variants: list[Requirement]) -> None:
     if len(variants) == 1:
         if variants[0].population != "all":
@@ -161,6 +218,8 @@ def _check_variants(requirement_id: str, variants: list[Requirement]) -> None:
     for other in variants[1:]:
         if other.codes != first.codes or other.kind != first.kind:
             raise ValueError(f"variants of {requirement_id!r} must share codes and kind")
+        if other.parallel != first.parallel:
+            raise ValueError(f"variants of {requirement_id!r} must share parallel")
 
 
 def _check_code_routing(ids: list[str], by_id: dict[str, list[Requirement]]) -> None:
@@ -188,8 +247,10 @@ class ScheduleNorms(Strict):
     premature_below_weeks: float = Field(gt=0)
     child: list[Schedule] = Field(min_length=1)
     pregnancy: list[Schedule] = Field(default_factory=list)
+    # the puerperium: days counted from the delivery date, not the FUR
+    postpartum: list[Schedule] = Field(default_factory=list)
 
-    def in_force(self, subject: Literal["child", "pregnancy"], on: date) -> Schedule:
+    def in_force(self, subject: Subject, on: date) -> Schedule:
         """The schedule for ``subject`` with the latest ``valid_from`` on or before ``on``."""
         versions = sorted(getattr(self, subject), key=lambda schedule: schedule.valid_from)
         in_force = [schedule for schedule in versions if schedule.valid_from <= on]

@@ -1,4 +1,4 @@
-"""What each child (or pregnancy) is due, has done and is overdue for, as of a date.
+"""What each child, pregnancy or puerperium is due, has done and is overdue for, as of a date.
 
     >>> import numpy as np
     >>> from crecer.norms import load_profile
@@ -16,9 +16,33 @@
 Columnar in, columnar out: subjects and events are mappings of column name to array (a dict of
 numpy arrays; a pandas or polars DataFrame also works), and the result's ``columns`` is a dict of
 numpy arrays, one value per subject. Pure numpy: no Django, no I/O, no clock.
+
+A pregnancy counts days from its FUR (:func:`pregnancy_status`), its puerperium from the
+delivery date (:func:`postpartum_status`); :mod:`crecer.schedules.pregnancy` dates a pregnancy
+(gestational age, FPP, trimester, month of pregnancy).
 """
 
 from crecer.schedules.engine import EventStatus, ScheduleStatus
-from crecer.schedules.status import child_status, pregnancy_status
+from crecer.schedules.pregnancy import (
+    NAEGELE_DAYS,
+    due_date,
+    gestational_days,
+    gestational_weeks,
+    pregnancy_month,
+    trimester,
+)
+from crecer.schedules.status import child_status, postpartum_status, pregnancy_status
 
-__all__ = ["EventStatus", "ScheduleStatus", "child_status", "pregnancy_status"]
+__all__ = [
+    "NAEGELE_DAYS",
+    "EventStatus",
+    "ScheduleStatus",
+    "child_status",
+    "due_date",
+    "gestational_days",
+    "gestational_weeks",
+    "postpartum_status",
+    "pregnancy_month",
+    "pregnancy_status",
+    "trimester",
+]

@@ -85,18 +85,17 @@ def evaluate(
     age = np.where(np.isnat(origin), -1, (day0 - origin).astype(np.int64))
     evaluable = ~np.isnat(origin) & (age >= 0)
 
-    status, requirement, day = _classify_events(
+    status, requirement, day, shared = _classify_events(
         plan, origin, subject, event_date, code_index, vocabulary, day0
     )
     columns: dict[str, np.ndarray] = {
         "age_days": np.where(evaluable, age, -1).astype(np.int32),
         "evaluable": evaluable,
     }
-    used = status == EventStatus.USED
-    used_subject = subject[used]
-    used_requirement = requirement[used]
-    used_day = day[used]
-    del requirement, day
+    used_subject, used_requirement, used_day = _used_events(
+        status, subject, requirement, day, shared
+    )
+    del requirement, day, shared
 
     flag_values = _event_flags(schedule, used_subject, used_requirement, used_day, n)
     slot = _slots(plan, used_requirement, used_day)
@@ -141,6 +140,28 @@ def evaluate(
     )
 
 
+def _used_events(
+    status: NDArray[np.int8],
+    subject: NDArray[np.integer],
+    requirement: NDArray[np.int64],
+    day: NDArray[np.int64],
+    shared: dict[int, NDArray[np.bool_]],
+) -> tuple[NDArray[np.integer], NDArray[np.int64], NDArray[np.int64]]:
+    """Subject, requirement and age of every counted event; an event with a code of parallel
+    requirements appears once more for each of them."""
+    used = status == EventStatus.USED
+    if not shared:  # the children's path: one requirement per event, no copies
+        return subject[used], requirement[used], day[used]
+    routed = used & (requirement >= 0)
+    subjects, requirements, days = [subject[routed]], [requirement[routed]], [day[routed]]
+    for index, member in shared.items():
+        mine = used & member
+        subjects.append(subject[mine])
+        requirements.append(np.full(int(mine.sum()), index, dtype=np.int64))
+        days.append(day[mine])
+    return np.concatenate(subjects), np.concatenate(requirements), np.concatenate(days)
+
+
 def _classify_events(
     plan: Plan,
     origin: NDArray[np.datetime64],
@@ -149,8 +170,10 @@ def _classify_events(
     code_index: NDArray[np.integer],
     vocabulary: list[str],
     day0: np.datetime64,
-) -> tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64]]:
-    """Each event's status, requirement index (by code and age) and age in days."""
+) -> tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], dict[int, NDArray[np.bool_]]]:
+    """Each event's status, requirement index (by code and age; -1 if only parallel
+    requirements use its code), age in days, and per parallel requirement whether it counts
+    the event's code."""
     n = len(origin)
     levels = max((len(r) for r in plan.routes.values()), default=1)
     route_requirement = np.full((levels, len(vocabulary) + 1), -1, dtype=np.int64)
@@ -172,12 +195,19 @@ def _classify_events(
     status[np.isnat(event_date)] = EventStatus.MISSING_DATE
     status[np.isnat(event_origin)] = EventStatus.NO_ORIGIN_DATE
     requirement = route_requirement[0, codes]
-    status[requirement < 0] = EventStatus.UNKNOWN_CODE
+    shared = {}
+    known = requirement >= 0
+    for index, parallel_codes in plan.parallel.items():
+        counts = np.zeros(len(vocabulary) + 1, dtype=bool)
+        counts[:-1] = np.isin(np.asarray(vocabulary, dtype=str), parallel_codes)
+        shared[index] = counts[codes]
+        known |= shared[index]
+    status[~known] = EventStatus.UNKNOWN_CODE
     status[bad_subject] = EventStatus.UNKNOWN_SUBJECT
     for level in range(1, levels):
         later = day >= route_start[level, codes]
         requirement = np.where(later, route_requirement[level, codes], requirement)
-    return status, requirement, day
+    return status, requirement, day, shared
 
 
 def _event_flags(

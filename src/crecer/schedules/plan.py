@@ -50,6 +50,8 @@ class RequirementPlan:
 class Plan:
     requirements: list[RequirementPlan]
     routes: dict[str, list[tuple[int, int]]]  # code -> [(start day, requirement index)] by start
+    # requirement index -> its codes, for requirements that count events on their own
+    parallel: dict[int, list[str]]
 
     @property
     def slots(self) -> int:
@@ -59,16 +61,20 @@ class Plan:
 def build_plan(schedule: Schedule) -> Plan:
     plans: list[RequirementPlan] = []
     routes: dict[str, list[tuple[int, int]]] = {}
+    parallel: dict[int, list[str]] = {}
     slot = 0
     for index, requirement_id in enumerate(schedule.requirement_ids()):
         variants = _ordered_variants(schedule.variants(requirement_id))
         plan = _requirement_plan(requirement_id, variants, slot)
         plans.append(plan)
         slot += plan.slots
+        if variants[0].parallel:
+            parallel[index] = list(variants[0].codes)
+            continue
         start = min(variant.first_day() for variant in variants)
         for code in variants[0].codes:
             routes.setdefault(code, []).append((start, index))
-    return Plan(plans, {code: sorted(found) for code, found in routes.items()})
+    return Plan(plans, {code: sorted(found) for code, found in routes.items()}, parallel)
 
 
 def _ordered_variants(variants: list[Requirement]) -> list[Requirement]:

@@ -1,4 +1,4 @@
-"""Entry points: children and pregnancies, from columns to a :class:`ScheduleStatus`."""
+"""Entry points: children, pregnancies and puerperia, from columns to a :class:`ScheduleStatus`."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from crecer.norms import Profile, ScheduleNorms
+from crecer.norms.schedule import Subject
 from crecer.schedules.engine import ScheduleStatus, as_day, evaluate
 
 Columns = Mapping[str, Any]
@@ -61,9 +62,30 @@ def pregnancy_status(
     return _run(norms, "pregnancy", lmp, normal, events, "pregnancy", as_of, code_vocabulary)
 
 
+def postpartum_status(
+    profile: Profile,
+    pregnancies: Columns,
+    events: Columns,
+    as_of: date | str | np.datetime64,
+    *,
+    code_vocabulary: Sequence[str] | None = None,
+) -> ScheduleStatus:
+    """Postnatal checks (and puerperal iron) per pregnancy, in days since ``delivery_date``.
+
+    The same frames as :func:`pregnancy_status`: ``pregnancies`` has ``delivery_date`` (NaT while
+    the pregnancy is ongoing, or if the date is unknown: not evaluable), ``events`` has
+    ``pregnancy``, ``date`` and ``code``. Prenatal events fall before the delivery or have codes
+    the puerperium does not count, so they are ignored (``before_origin`` / ``unknown_code``).
+    """
+    norms = _norms(profile)
+    delivered = _dates(pregnancies["delivery_date"])
+    normal = np.zeros(len(delivered), dtype=bool)
+    return _run(norms, "postpartum", delivered, normal, events, "pregnancy", as_of, code_vocabulary)
+
+
 def _run(
     norms: ScheduleNorms,
-    subject_kind: str,
+    subject_kind: Subject,
     origin: NDArray[np.datetime64],
     lbw_or_premature: NDArray[np.bool_],
     events: Columns,
@@ -72,7 +94,7 @@ def _run(
     code_vocabulary: Sequence[str] | None,
 ) -> ScheduleStatus:
     day0 = as_day(as_of)
-    schedule = norms.in_force(subject_kind, day0.astype(object))  # type: ignore[arg-type]
+    schedule = norms.in_force(subject_kind, day0.astype(object))
     code_index, vocabulary = _encode(np.asarray(events["code"]), code_vocabulary)
     return evaluate(
         schedule,
