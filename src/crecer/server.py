@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable
 
 from django.db import connections
+from django.utils.translation import gettext as _
 
 
 def serve(
@@ -25,7 +26,8 @@ def serve(
     from crecer.wsgi import application
 
     shown_host = f"[{host}]" if ":" in host else host
-    say(f"Crecer is serving on http://{shown_host}:{port}/  (Ctrl+C to stop)")
+    url = f"http://{shown_host}:{port}/"
+    say(_("Crecer is serving on %(url)s  (Ctrl+C to stop)") % {"url": url})
     if processes <= 1:
         waitress_serve(application, host=host, port=port, threads=threads, ident="crecer")
         return
@@ -42,7 +44,7 @@ def serve(
 def _fork_workers(count: int) -> list[int]:
     """Fork ``count`` workers; in the parent, their pids (stopped with it); in a worker, []."""
     workers: list[int] = []
-    for _ in range(count):
+    for _number in range(count):
         pid = os.fork()
         if pid == 0:
             _exit_with_parent(os.getppid())
