@@ -329,7 +329,15 @@ def english_sentences() -> re.Pattern[str]:
     return re.compile("|".join(re.escape(s) for s in longest_first))
 
 
+# English words that no Spanish sentence holds: text that never went through gettext.
+ENGLISH_WORDS = re.compile(r"\b(?:the|and|with|of|to|for|from|is|are|was|this|which)\b")
+SHOWN_ATTRIBUTES = ("title", "aria-label", "placeholder", "alt")
+
+
 class VisibleText(HTMLParser):
+    """A page's text as a reader meets it: its elements' text and the attributes read out or
+    shown on hover, without scripts and styles."""
+
     def __init__(self) -> None:
         super().__init__()
         self.parts: list[str] = []
@@ -337,6 +345,7 @@ class VisibleText(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list) -> None:
         self._hidden += tag in ("script", "style")
+        self.parts += [value for name, value in attrs if name in SHOWN_ATTRIBUTES and value]
 
     def handle_endtag(self, tag: str) -> None:
         self._hidden -= tag in ("script", "style")
@@ -363,7 +372,12 @@ def problems_of(client: Client, visit: Visit, monkeypatch, english: re.Pattern[s
     if "html" in response.get("Content-Type", ""):
         text = VisibleText.of(body.decode("utf-8", errors="replace"))
         found += [("English", match) for match in sorted(set(english.findall(text)))]
+        found += [("English words", around(text, m)) for m in ENGLISH_WORDS.finditer(text)]
     return [(path, kind, what) for kind, what in found]
+
+
+def around(text: str, found: re.Match[str]) -> str:
+    return text[max(0, found.start() - 40) : found.end() + 40]
 
 
 USERS = [

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from crecer.registry import codes
+from crecer.registry import codes, history_reasons
 from crecer.registry.models import Child
 
 DEACTIVATED = "deactivated: "  # before the reason of a deactivation, in the history
@@ -34,19 +34,12 @@ def history_of(child: Child) -> list[dict[str, Any]]:
     """The record's changes, newest first: when, who, why, and each field's old → new value."""
     entries = []
     records = list(child.history.select_related("history_user").order_by("-history_date", "-pk"))
-    labels = {field.attname: field.verbose_name for field in Child._meta.concrete_fields}
+    fields = {field.attname: field for field in Child._meta.concrete_fields}
     for record, older in zip(records, [*records[1:], None], strict=True):
         changes = []
         if older is not None:
             delta = record.diff_against(older)
-            changes = [
-                {
-                    "field": labels.get(change.field, change.field),
-                    "old": change.old,
-                    "new": change.new,
-                }
-                for change in delta.changes
-            ]
+            changes = [_change_shown(fields.get(change.field), change) for change in delta.changes]
         entries.append(
             {
                 "when": record.history_date,
@@ -57,6 +50,25 @@ def history_of(child: Child) -> list[dict[str, Any]]:
             }
         )
     return entries
+
+
+def _change_shown(field: Any, change: Any) -> dict[str, Any]:
+    return {
+        "field": field.verbose_name if field is not None else change.field,
+        "old": _value_shown(field, change.old),
+        "new": _value_shown(field, change.new),
+    }
+
+
+def _value_shown(field: Any, value: Any) -> Any:
+    """A changed value as the reader reads it: a code by its label, a reason in their language."""
+    if field is None or value in (None, ""):
+        return value
+    if field.choices:
+        return dict(field.flatchoices).get(value, value)
+    if field.attname == "deactivation_reason":
+        return history_reasons.shown(value)
+    return value
 
 
 def birth_circuit(child: Child) -> list[dict[str, Any]]:
