@@ -129,3 +129,64 @@ def test_hemoglobin_carries_the_altitude_used(small):
     high = tests.filter(pl.col("altitude_m") > 2500)["hb_observed"].mean()
     coast = tests.filter(pl.col("altitude_m") < 500)["hb_observed"].mean()
     assert high > coast + 1.0  # MINSA/WHO adjust ≥ 1.8 g/dL above 2,500 m
+
+
+def _services_with_age(small: Population) -> pl.DataFrame:
+    return small.services.join(
+        small.children.select("child", "birth_date"), on="child"
+    ).with_columns((pl.col("date") - pl.col("birth_date")).dt.total_days().alias("age_days"))
+
+
+def test_doses_of_one_visit_are_given_together(small):
+    """A child who comes to a visit gets every antigen due then (issue 18: a child with 3/3
+    pentavalent had 0/4 polio): each pentavalent dose has a polio dose on the same day, and
+    the first two a rotavirus and a pneumococcal dose too (unless rotavirus is past 240 days)."""
+    services = _services_with_age(small)
+    days = services.group_by("child", "requirement").agg(pl.col("date"))
+    penta = days.filter((pl.col("requirement") == "pentavalent") & (pl.col("date").list.len() == 3))
+    assert penta.height > 1_000
+    polio = days.filter(pl.col("requirement") == "polio").select("child", pl.col("date").alias("p"))
+    paired = penta.join(polio, on="child", how="left").with_columns(
+        pl.col("date").list.set_difference(pl.col("p").fill_null([])).list.len().alias("lonely")
+    )
+    assert (paired["lonely"] == 0).all()
+    pneumococcal = days.filter(pl.col("requirement") == "pneumococcal")
+    assert pneumococcal.filter(pl.col("date").list.len() >= 2).height > 0.9 * penta.height
+
+
+def test_hepatitis_b_birth_dose_falls_in_its_window(small):
+    """The HvB birth dose counts at days 0-1 (profile: hvb to_day = 1); a later one would count
+    for nothing, so it is given then or not at all."""
+    hvb = PROFILE.schedules.in_force("child", AS_OF).variants("hvb")[0].doses[0]
+    ages = _services_with_age(small).filter(pl.col("requirement") == "hvb")["age_days"]
+    assert ages.len() > 0.8 * small.children.height  # 93 % of the 98 % born in a facility
+    assert ages.min() >= hvb.from_day
+    assert ages.max() <= hvb.to_day
+
+
+def test_each_child_follows_its_own_growth_curve(small):
+    """Between visits at most 62 days apart (issue 18: 7.41 → 6.40 → 8.22 kg in two months),
+    no weight falls by more than 8 % and at most 0.1 % by more than 5 % (a child's
+    weight-for-length z drifts 0.08 per √month, plus a 0.05 kg scale error); no length, read
+    as lying length (standing + 0.7 cm, WHO), falls by more than 2 cm: the measurement error
+    of 0.4 cm per reading gives a difference of SD 0.57 cm, so 2 cm is 3.5 SD. Gross errors
+    (injected on purpose) are left out."""
+    rows = (
+        small.growth.filter(~pl.col("gross_error"))
+        .sort("child", "date")
+        .with_columns(
+            (
+                pl.col("length_cm") + pl.when(pl.col("measure") == "h").then(0.7).otherwise(0.0)
+            ).alias("lying"),
+        )
+        .with_columns(
+            (pl.col("date") - pl.col("date").shift().over("child")).dt.total_days().alias("gap"),
+            (pl.col("weight_kg") / pl.col("weight_kg").shift().over("child") - 1).alias("dw"),
+            (pl.col("lying") - pl.col("lying").shift().over("child")).alias("dl"),
+        )
+        .filter(pl.col("gap") <= 62)
+    )
+    assert rows.height > 50_000
+    assert rows["dw"].min() > -0.08
+    assert (rows["dw"] < -0.05).mean() < 0.001
+    assert rows["dl"].min() > -2.0

@@ -133,7 +133,15 @@ def generate_department(
     visits = events.filter(pl.col("requirement").is_in(["cred", "cred_newborn"]))
     # Most CRED checks record a measurement; a few are counselling only.
     visits = visits.filter(pl.Series(rng.random(visits.height) < 0.97))
-    growth = measurements.growth_checks(visits, rng=rng, stunting_target=stunting)
+    window = profile.analytics.measurement_window_days if profile.analytics else 365
+    growth = measurements.growth_checks(
+        visits,
+        rng=rng,
+        stunting_target=stunting,
+        overweight_target=targets.OVERWEIGHT.value,
+        as_of=as_of,
+        window_days=window,
+    )
     events = events.with_row_index("__row")
     tests = measurements.hemoglobin_tests(
         events.filter(pl.col("requirement") == "hb"),
@@ -141,6 +149,8 @@ def generate_department(
         anemia_target=anemia,
         norms=profile.anemia,
         rule=targets.ENDES_ANEMIA_RULE,
+        as_of=as_of,
+        window_days=window,
     )
     # The HIS row of an Hb test carries its value in LAB, as HIS-MINSA records it.
     hb_text = pl.repeat(None, events.height, dtype=pl.String, eager=True).scatter(

@@ -1,10 +1,31 @@
-"""Service events (HIS-MINSA codes) of each child, drawn from the country profile's schedule:
-every dose of every requirement, with coverage, delays and drop-outs that vary by child and
-district. Pure: a children frame and the profile's schedule in, an events frame out.
+"""Service events (HIS-MINSA codes) of each child, drawn from the country profile's schedule as
+*contacts*: the birth, the CRED checks, the vaccination visits and the Hb tests. Pure: a
+children frame and the profile's schedule in, an events frame out.
 
-Each child has one "engagement" score shared by all services (the same families miss CRED,
-vaccines and iron), lowered by poverty and rurality. A dose of a series is only given after the
-previous one (drop-out); windowed checks (CRED, Hb) are independent. Dates never pass
+Why contacts and not doses: a child who comes to a visit gets every dose due at that visit, and
+one who does not gets none of them. Drawing each antigen on its own (as this module first did)
+gave 3/3 pentavalent with 0/4 polio, each antigen 64-72 % but all of them together 3 % (issue
+18). So:
+
+- **Birth.** In a facility birth (the child has a CNV) BCG and the hepatitis B birth dose are
+  given on day 0 or 1, the window in which the HvB dose counts; HvB is not given later (it
+  would count for nothing). A child born at home gets BCG at its first newborn check.
+- **Vaccination visits.** The series doses of the schedule (vaccines and iron) are grouped by
+  the age they are due at: 2 months (pentavalent 1, polio 1, rotavirus 1, pneumococcal 1),
+  4 months, 6 months… A child attends a visit or not; at a visit it gets each dose due then
+  unless that dose is past its last age (rotavirus after 240 days). Iron needs a family that
+  accepts it, decided once per child. A visit comes at least 28 days after the child's
+  previous one (the schedule's least interval between doses).
+- **CRED checks** (and the newborn checks): one per window attended, on the same day of each
+  window for a child (±2 days), so that consecutive checks are 28 days apart or more, as the
+  schedule requires.
+- **Hb tests** in their windows, and later tests at 18, 24, 30 and 36 months.
+
+Attendance at each contact is ``logistic(base + engagement − decline × age in years)``: the
+child's engagement (:func:`engagement`, shared by every contact: the same families miss CRED,
+vaccines and iron) is lowered by poverty and rurality, and attendance falls as children grow.
+The bases are calibrated so that the product's indicators land near their published figures
+(``targets.CATALOGUE``; ``tests/demo/test_calibration.py`` checks them). Dates never pass
 ``as_of``.
 """
 
@@ -16,23 +37,30 @@ from datetime import date
 import numpy as np
 import polars as pl
 
-from crecer.norms.schedule import Requirement, Schedule
+from crecer.norms.schedule import Dose, Requirement, Schedule
 
-# Coverage of the first dose and the share kept from one dose to the next, by requirement
-# (assumptions chosen to land near the published coverage: CRED complete < 36 m ≈ 50 %,
-# iron 6-35 m ≈ 31-36 %, vaccines < 12 m ≈ 64-75 % — indicators.md).
-FIRST_DOSE = {
-    "cred_newborn": 0.65, "cred": 0.85, "bcg": 0.95, "hvb": 0.85, "pentavalent": 0.92,
-    "polio": 0.91, "rotavirus": 0.88, "pneumococcal": 0.9, "influenza": 0.7, "spr": 0.85,
-    "varicella": 0.75, "yellow_fever": 0.6, "hepatitis_a": 0.65, "dpt": 0.75, "iron": 0.7,
-    "hb": 0.75,
+ENGAGEMENT_SD = 1.3  # spread between families (logit scale): some come to everything, some not
+# Attendance logit at age 0 and its fall per year of age, by contact (calibrated, see above).
+BASE = {
+    "cred_newborn": 1.6, "cred": 8.0, "visit": 1.25, "iron": 3.5, "hb": 2.2, "later_hb": -0.6,
 }  # fmt: skip
-KEEP = {"cred": 0.975, "iron": 0.82, "hb": 0.8}
-DEFAULT_KEEP = 0.94
+DECLINE = {
+    "cred_newborn": 0.0, "cred": 1.0, "visit": 0.5, "iron": 0.0, "hb": 0.6, "later_hb": 0.2,
+}  # fmt: skip
+# A visit missed on its day is made up late (30-90 days) with this probability.
+LATE_SHARE = 0.35
+BIRTH_IN_FACILITY_BCG = 0.98  # BCG before leaving the facility
+HVB_AT_BIRTH = 0.93  # HvB within 24 h in a facility birth (stock-outs, night births)
+# Families who take the preventive iron (logit, plus engagement): ENDES finds low use.
+IRON_ACCEPT = 0.75
+IRON_ENGAGEMENT = 0.6
+BIRTH_DOSES = {"bcg", "hvb"}  # given at the birth contact, not at a visit
+IRON = {"iron"}  # handed out at visits of their own
 SKIPPED = {"dni", "sis"}  # not services: they come from the registry's dates
 # Hb tests after 12 months (NTS 213's later calendar is unconfirmed; a Crecer assumption):
-# (age in days, share of children tested), recorded as the profile's services.hb_test.recorded_as.
-LATER_HB = ((545, 0.3), (730, 0.3), (910, 0.2), (1095, 0.2))
+# ages in days, recorded as the profile's services.hb_test.recorded_as.
+LATER_HB = (545, 730, 910, 1095)
+MIN_VISIT_GAP = 28  # days between two visits of a child: the schedules' least dose interval
 
 
 @dataclass(frozen=True)
@@ -45,6 +73,7 @@ class Children:
     poverty: np.ndarray
     rural: np.ndarray
     small: np.ndarray  # low birth weight or premature: the profile's other schedule variant
+    in_facility: np.ndarray  # born in a facility (has a CNV): birth doses there
 
     @classmethod
     def of(cls, frame: pl.DataFrame, lbw_below_g: float, premature_below_weeks: float) -> Children:
@@ -56,13 +85,30 @@ class Children:
             rural=frame["rural"].to_numpy(),
             small=(frame["birth_weight_g"].to_numpy() < lbw_below_g)
             | (frame["gestational_age_weeks"].to_numpy() < premature_below_weeks),
+            in_facility=frame["has_cnv"].to_numpy(),
         )
 
 
 def engagement(rng: np.random.Generator, children: Children) -> np.ndarray:
-    """A child's latent use of services (logit scale): poorer, rural families use fewer."""
+    """A child's latent use of services (logit scale): poorer, rural families use fewer than
+    the others of their department. Centred on the department (``children`` is one), because
+    the figures coverage is calibrated on are a department's or the nation's averages: a
+    department's coverage lands near them whatever its mix of poor and rural districts."""
     n = len(children.child)
-    return rng.normal(0, 0.9, n) - 1.2 * children.poverty - 0.4 * children.rural
+    poverty = children.poverty - children.poverty.mean() if n else children.poverty
+    rural = children.rural - children.rural.mean() if n else children.rural
+    return rng.normal(0, ENGAGEMENT_SD, n) - 1.2 * poverty - 0.4 * rural
+
+
+def attends(
+    rng: np.random.Generator, engaged: np.ndarray, contact: str, age_days: np.ndarray | int
+) -> np.ndarray:
+    """Whether each child comes to a contact of kind ``contact`` at ``age_days``."""
+    logit = BASE[contact] + engaged - DECLINE[contact] * np.asarray(age_days) / 365.25
+    return _logistic(logit) > rng.random(len(engaged))
+
+
+Parts = list[tuple[np.ndarray, ...]]  # (child index, age in days, code, label, requirement)
 
 
 def service_events(
@@ -82,17 +128,18 @@ def service_events(
     ``_Labels``) and turned into text once, in Polars: building millions of Python strings
     per dose would dominate the time."""
     labels = _Labels()
-    parts: list[tuple[np.ndarray, ...]] = []
+    newborn = _first_newborn_check(schedule, children, rng, engaged)
+    parts: Parts = []
+    parts += _birth_doses(schedule, children, rng, labels, newborn)
+    parts += _visits(schedule, children, rng, engaged, labels, iron=False)
+    parts += _visits(schedule, children, rng, engaged, labels, iron=True)
     for requirement in schedule.requirements:
-        if requirement.id in SKIPPED:
-            continue
-        eligible = np.ones(len(children.child), dtype=bool)
-        if requirement.population == "term":
-            eligible = ~children.small
-        elif requirement.population == "lbw_or_premature":
-            eligible = children.small
-        parts += _doses(requirement, children, eligible, rng, engaged, labels)
+        if requirement.kind == "windows":
+            eligible = _eligible(requirement, children)
+            first = newborn if requirement.id == "cred_newborn" else None
+            parts += _windows(requirement, children, eligible, rng, engaged, labels, first)
     parts += _later_hb(children, rng, engaged, labels, hb_test_code)
+    parts = [tuple(column[part[1] <= children.age[part[0]]] for column in part) for part in parts]
     who, day, code, lab, requirement = (
         np.concatenate(column) for column in zip(*parts, strict=True)
     )
@@ -134,52 +181,188 @@ def _logistic(x: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp(-x))
 
 
-def _doses(
+def _eligible(requirement: Requirement, children: Children) -> np.ndarray:
+    if requirement.population == "term":
+        return ~children.small
+    if requirement.population == "lbw_or_premature":
+        return children.small.copy()
+    return np.ones(len(children.child), dtype=bool)
+
+
+def _part(
+    who: np.ndarray, day: np.ndarray, code: np.ndarray | int, label: int, requirement: int
+) -> tuple[np.ndarray, ...]:
+    count = len(who)
+    codes = np.broadcast_to(np.asarray(code), (count,)) if np.ndim(code) == 0 else code
+    return (who, day, codes, np.full(count, label), np.full(count, requirement))
+
+
+def _codes(
+    rng: np.random.Generator, requirement: Requirement, labels: _Labels, who: np.ndarray
+) -> np.ndarray:
+    """The code each dose is recorded with: vaccines and iron sometimes the alternative one
+    (pneumococcal 90677, IPV/OPV, MMN 99199.19 instead of iron drops)."""
+    first = labels.index("code", requirement.codes[0])
+    other = labels.index("code", requirement.codes[-1])
+    return np.where(rng.random(len(who)) < 0.2, other, first)
+
+
+def _first_newborn_check(
+    schedule: Schedule, children: Children, rng: np.random.Generator, engaged: np.ndarray
+) -> np.ndarray:
+    """Age (days) of each child's first newborn check, -1 if none: a home-born child gets its
+    BCG there. Drawn here so that the birth doses and the checks agree."""
+    n = len(children.child)
+    first = np.full(n, -1, dtype=np.int64)
+    newborn = [r for r in schedule.requirements if r.id == "cred_newborn"]
+    if not newborn:
+        return first
+    dose = newborn[0].doses[0]
+    came = attends(rng, engaged, "cred_newborn", dose.from_day)
+    day = dose.from_day + rng.integers(0, (dose.to_day or dose.from_day) - dose.from_day + 1, n)
+    return np.where(came, day, first)
+
+
+def _birth_doses(
+    schedule: Schedule,
+    children: Children,
+    rng: np.random.Generator,
+    labels: _Labels,
+    newborn: np.ndarray,
+) -> Parts:
+    """BCG and HvB on day 0-1 of a facility birth; BCG at the first newborn check otherwise."""
+    n = len(children.child)
+    born_day = rng.integers(0, 2, n)  # discharge the same or the next day
+    out: Parts = []
+    for requirement in schedule.requirements:
+        if requirement.id not in BIRTH_DOSES:
+            continue
+        dose = requirement.doses[0]
+        requirement_index = labels.index("requirement", requirement.id)
+        label = labels.index("lab", dose.label)
+        if requirement.id == "hvb":
+            # Only within its window: a later birth dose would count for nothing.
+            given = children.in_facility & (rng.random(n) < HVB_AT_BIRTH)
+            day = np.minimum(born_day, dose.to_day if dose.to_day is not None else 1)
+        else:
+            at_birth = children.in_facility & (rng.random(n) < BIRTH_IN_FACILITY_BCG)
+            given = at_birth | (newborn >= 0)
+            day = np.where(at_birth, born_day, newborn)
+        who = np.flatnonzero(given)
+        out.append(
+            _part(who, day[who], _codes(rng, requirement, labels, who), label, requirement_index)
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class _Due:
+    requirement: Requirement
+    dose: Dose
+    eligible: np.ndarray
+
+
+def _visit_groups(schedule: Schedule, children: Children, iron: bool) -> dict[int, list[_Due]]:
+    """The series doses other than the birth doses, by the day they are due: the vaccines, or
+    (``iron``) the iron deliveries."""
+    groups: dict[int, list[_Due]] = {}
+    for requirement in schedule.requirements:
+        if requirement.kind != "series" or requirement.id in SKIPPED | BIRTH_DOSES:
+            continue
+        if (requirement.id in IRON) != iron:
+            continue
+        eligible = _eligible(requirement, children)
+        for dose in requirement.doses:
+            due = requirement.due(dose)
+            groups.setdefault(due, []).append(_Due(requirement, dose, eligible))
+    return dict(sorted(groups.items()))
+
+
+def _visits(
+    schedule: Schedule,
+    children: Children,
+    rng: np.random.Generator,
+    engaged: np.ndarray,
+    labels: _Labels,
+    *,
+    iron: bool,
+) -> Parts:
+    """Every dose due at a visit, given together on the visit's day to the children who come.
+    Iron is handed out at visits of its own (with the monthly checks), to the families who
+    take it."""
+    n = len(children.child)
+    contact = "iron" if iron else "visit"
+    # Some families come days after the due date every time; poorer ones of the department
+    # later (centred like the engagement, for the same reason).
+    poorer = children.poverty - (children.poverty.mean() if n else 0.0)
+    habit = rng.exponential(np.clip(7.0 + 8.0 * poorer, 1.0, None), n).astype(np.int64)
+    takes = np.ones(n, dtype=bool)
+    if iron:
+        takes = _logistic(IRON_ACCEPT + IRON_ENGAGEMENT * engaged) > rng.random(n)
+    previous = np.full(n, -(10**6), dtype=np.int64)  # age (days) of the child's last visit
+    out: Parts = []
+    for due, doses in _visit_groups(schedule, children, iron).items():
+        wanted = np.zeros(n, dtype=bool)
+        for item in doses:
+            wanted |= item.eligible
+        wanted &= takes
+        on_time = attends(rng, engaged, contact, due)
+        late = ~on_time & (rng.random(n) < LATE_SHARE)
+        day = due + habit + rng.integers(0, 8, n) + np.where(late, rng.integers(30, 91, n), 0)
+        day = np.maximum(day, previous + MIN_VISIT_GAP)
+        came = wanted & (on_time | late)
+        previous = np.where(came, day, previous)
+        for item in doses:
+            given = came & item.eligible
+            if item.dose.to_day is not None and not iron:
+                given &= day <= item.dose.to_day  # not given past its last age (rotavirus)
+            who = np.flatnonzero(given)
+            out.append(
+                _part(
+                    who,
+                    day[who],
+                    _codes(rng, item.requirement, labels, who),
+                    labels.index("lab", item.dose.label),
+                    labels.index("requirement", item.requirement.id),
+                )
+            )
+    return out
+
+
+def _windows(
     requirement: Requirement,
     children: Children,
     eligible: np.ndarray,
     rng: np.random.Generator,
     engaged: np.ndarray,
     labels: _Labels,
-) -> list[tuple[np.ndarray, ...]]:
-    """(child index, age in days, code, label, requirement) arrays of each dose given."""
+    first: np.ndarray | None,
+) -> Parts:
+    """One check or test per window attended. CRED checks fall on the same day of each window
+    for a child (±2 days): windows are 30 days or more apart, so checks stay 28 days apart."""
     n = len(children.child)
-    first = FIRST_DOSE.get(requirement.id, 0.8)
-    keep = KEEP.get(requirement.id, DEFAULT_KEEP)
-    ongoing = eligible.copy()
-    previous = np.full(n, -1, dtype=np.int64)  # age (days) of the previous dose
-    first_code = labels.index("code", requirement.codes[0])
-    other_code = labels.index("code", requirement.codes[-1])
-    # CRED and Hb record their first code; vaccines and iron sometimes the alternative one
-    # (pneumococcal 90677, IPV/OPV, MMN 99199.19 instead of iron drops).
-    alternative = 0.2 if requirement.id not in {"cred", "cred_newborn", "hb"} else 0.0
+    contact = requirement.id if requirement.id in BASE else "hb"
+    code = labels.index("code", requirement.codes[0])
     requirement_index = labels.index("requirement", requirement.id)
-    out = []
+    lead = rng.integers(0, 7, n)  # the child's day within each window
+    previous = np.full(n, -(10**6), dtype=np.int64)
+    out: Parts = []
     for index, dose in enumerate(requirement.doses):
-        p = first * keep**index
-        take = _logistic(np.log(p / (1 - p)) + engaged) > rng.random(n)
-        due = dose.due_day if dose.due_day is not None else dose.from_day
-        end = dose.to_day if dose.to_day is not None else due + 60
-        if requirement.kind == "windows":
-            day = dose.from_day + (rng.random(n) * (end - dose.from_day + 1)).astype(np.int64)
-            given = eligible & take
+        end = dose.to_day if dose.to_day is not None else dose.from_day + 60
+        width = end - dose.from_day
+        if contact == "hb":
+            day = dose.from_day + (rng.random(n) * 0.6 * width).astype(np.int64)
         else:
-            # Most doses on time, some late (beyond the window: counted late or not at all).
-            late = rng.random(n) < 0.12 + 0.1 * children.poverty
-            delay = np.where(late, rng.integers(30, 120, n), rng.integers(0, 21, n))
-            day = np.maximum(due + delay, previous + (dose.min_interval_days or 28))
-            day = np.where(previous < 0, due + delay, day)
-            given = ongoing & take
-            ongoing = given
-        given &= day <= children.age
-        previous = np.where(given, day, previous)
-        code = np.where(rng.random(n) < alternative, other_code, first_code)
-        label = labels.index("lab", dose.label if requirement.kind == "series" else "")
-        who = np.flatnonzero(given)
-        count = len(who)
-        out.append(
-            (who, day[who], code[who], np.full(count, label), np.full(count, requirement_index))
-        )
+            jitter = rng.integers(-2, 3, n)
+            day = dose.from_day + np.clip(lead * width // 30 + jitter, 0, width)
+        if dose.min_interval_days is not None:
+            day = np.maximum(day, previous + dose.min_interval_days)
+        came = attends(rng, engaged, contact, dose.from_day) & eligible & (day <= end)
+        if first is not None and index == 0:
+            came, day = first >= 0, np.where(first >= 0, first, day)
+        previous = np.where(came, day, previous)
+        who = np.flatnonzero(came)
+        out.append(_part(who, day[who], code, 0, requirement_index))
     return out
 
 
@@ -189,19 +372,13 @@ def _later_hb(
     engaged: np.ndarray,
     labels: _Labels,
     hb_test_code: str,
-) -> list[tuple[np.ndarray, ...]]:
+) -> Parts:
     n = len(children.child)
     code = labels.index("code", hb_test_code)
     requirement = labels.index("requirement", "hb")
-    out = []
-    for age, share in LATER_HB:
+    out: Parts = []
+    for age in LATER_HB:
         day = age + rng.integers(0, 45, n)
-        given = (_logistic(np.log(share / (1 - share)) + engaged) > rng.random(n)) & (
-            day <= children.age
-        )
-        who = np.flatnonzero(given)
-        count = len(who)
-        out.append(
-            (who, day[who], np.full(count, code), np.zeros(count), np.full(count, requirement))
-        )
+        who = np.flatnonzero(attends(rng, engaged, "later_hb", age))
+        out.append(_part(who, day[who], code, 0, requirement))
     return out
