@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "crecer.registry",
     "crecer.access",
     "crecer.health",
+    "crecer.maternal",
     "crecer.linkage",
     "crecer.analytics",
     "crecer.demo",

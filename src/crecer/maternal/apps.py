@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MaternalConfig(AppConfig):
+    name = "crecer.maternal"
+    verbose_name = _("Women and pregnancies")
+
+    def ready(self) -> None:
+        from crecer.ingest import kinds, reasons
+        from crecer.maternal import imports
+        from crecer.maternal.reasons import BIRTH_MESSAGES, BIRTH_PUBLIC
+
+        reasons.register(BIRTH_MESSAGES, public=BIRTH_PUBLIC)
+        kinds.register(imports.BIRTHS)

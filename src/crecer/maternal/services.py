@@ -1,0 +1,177 @@
+"""A pregnancy as of a date — gestational age, what is done, due and overdue (the pure
+``schedules`` engine), each Hb test adjusted and classified by trimester (the pure ``anemia``
+package) — and the changes a health worker makes, each kept in the record's history."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.utils.translation import get_language
+
+from crecer.anemia import assess_hemoglobin
+from crecer.health.models import AltitudeSource
+from crecer.maternal.models import MaternalHbTest, MaternalService, Pregnancy, Woman
+from crecer.norms import Profile
+
+DAYS_PER_WEEK = 7
+# Trimesters by completed weeks, as the NTS 213-2024 cut-offs split them (anemia.md).
+SECOND_TRIMESTER_WEEK = 14
+THIRD_TRIMESTER_WEEK = 28
+
+
+@dataclass(frozen=True)
+class RequirementRow:
+    id: str
+    name: str
+    required: int
+    done: int
+    complete: bool
+    overdue: bool
+    next_due: date | None
+    unconfirmed: bool
+
+
+@dataclass(frozen=True)
+class HbRow:
+    date: date
+    weeks: int
+    hb_observed: float
+    altitude_m: float | None
+    adjusted: float | None
+    severity: str
+
+
+def trimester(weeks: int) -> int:
+    if weeks < SECOND_TRIMESTER_WEEK:
+        return 1
+    return 2 if weeks < THIRD_TRIMESTER_WEEK else 3
+
+
+def schedule_rows(
+    profile: Profile, pregnancy: Pregnancy, services: list[tuple[date, str]], as_of: date
+) -> list[RequirementRow]:
+    """Each requirement of the pregnancy schedule in force on ``as_of`` with the engine's
+    counts; nothing for a pregnancy that ended before (its record shows what was done)."""
+    from crecer.schedules import pregnancy_status
+
+    norms = profile.schedules
+    if norms is None or not norms.pregnancy or as_of < pregnancy.lmp_date:
+        return []
+    status = pregnancy_status(
+        profile,
+        {"lmp_date": np.array([pregnancy.lmp_date], dtype="datetime64[D]")},
+        {
+            "pregnancy": np.zeros(len(services), dtype=np.int64),
+            "date": np.array([d for d, _ in services], dtype="datetime64[D]"),
+            "code": np.array([c for _, c in services], dtype=str),
+        },
+        as_of,
+    )
+    schedule = norms.in_force("pregnancy", as_of)
+    columns = status.columns
+    rows = []
+    for requirement in schedule.requirements:
+        key = requirement.id
+        if f"{key}_required" not in columns:
+            continue
+        next_due = columns[f"{key}_next_due"][0]
+        rows.append(
+            RequirementRow(
+                id=key,
+                name=requirement.name.get(get_language() or "es"),
+                required=int(columns[f"{key}_required"][0]),
+                done=int(columns[f"{key}_done"][0]),
+                complete=bool(columns[f"{key}_complete"][0]),
+                overdue=bool(columns[f"{key}_overdue"][0]),
+                next_due=None if np.isnat(next_due) else next_due.astype(object),
+                unconfirmed=bool(getattr(requirement, "unconfirmed", False)),
+            )
+        )
+    return rows
+
+
+def hb_rows(profile: Profile, pregnancy: Pregnancy, tests: list[MaternalHbTest]) -> list[HbRow]:
+    """Every Hb test of the pregnancy, newest first, adjusted for its altitude and classified
+    by the pregnancy cut-off of its trimester (a test without altitude stays unclassified)."""
+    tests = sorted(tests, key=lambda t: t.date, reverse=True)
+    if not tests or profile.anemia is None:
+        return []
+    weeks = np.array([pregnancy.gestational_days(t.date) // DAYS_PER_WEEK for t in tests])
+    assessed = assess_hemoglobin(
+        profile.anemia,
+        hemoglobin=[t.hb_observed for t in tests],
+        altitude_m=[np.nan if t.altitude_m is None else t.altitude_m for t in tests],
+        test_date=np.array([t.date for t in tests], dtype="datetime64[D]"),
+        age_months=np.full(len(tests), np.nan),  # pregnancy rows are chosen by weeks alone
+        sex=np.full(len(tests), "F"),
+        gestational_weeks=weeks.astype(np.float64),
+    )
+    rows = []
+    for i, test in enumerate(tests):
+        adjusted = assessed["adjusted"][i]
+        rows.append(
+            HbRow(
+                date=test.date,
+                weeks=int(weeks[i]),
+                hb_observed=test.hb_observed,
+                altitude_m=test.altitude_m,
+                adjusted=None if np.isnan(adjusted) else round(float(adjusted), 1),
+                severity=str(assessed["severity_label"][i]),
+            )
+        )
+    return rows
+
+
+def pregnancy_summary(profile: Profile, pregnancy: Pregnancy, as_of: date) -> dict[str, Any]:
+    services = list(pregnancy.maternalservice_set.order_by("date", "code"))
+    tests = list(pregnancy.maternalhbtest_set.all())
+    # An Hb test counts as the screening whether or not its HIS row came too.
+    hb_code = profile.services.hb_test.recorded_as
+    events = [(s.date, s.code) for s in services] + [(t.date, hb_code) for t in tests]
+    on = as_of if pregnancy.ongoing else (pregnancy.outcome_date or as_of)
+    weeks = max(pregnancy.gestational_days(on), 0) // DAYS_PER_WEEK
+    return {
+        "pregnancy": pregnancy,
+        "weeks": weeks,
+        "trimester": trimester(weeks),
+        "requirements": schedule_rows(profile, pregnancy, events, on),
+        "hb": hb_rows(profile, pregnancy, tests),
+        "services": services,
+        "births": list(pregnancy.births.select_related("child")),
+    }
+
+
+@transaction.atomic
+def register_pregnancy(woman: Woman, lmp_date: date, user: Any, **fields: Any) -> Pregnancy:
+    pregnancy = Pregnancy(woman=woman, lmp_date=lmp_date, **fields)
+    pregnancy._change_reason = "registered"
+    pregnancy.save()
+    return pregnancy
+
+
+def record_service(
+    pregnancy: Pregnancy, day: date, code: str, user: Any, facility: str = ""
+) -> MaternalService:
+    return MaternalService.objects.create(
+        pregnancy=pregnancy, date=day, code=code, facility=facility, recorded_by=user
+    )
+
+
+def record_hb(
+    pregnancy: Pregnancy, day: date, hb: float, user: Any, facility: str = ""
+) -> MaternalHbTest:
+    """An Hb test adjusted at the altitude of the woman's district capital, said so."""
+    altitude = pregnancy.woman.district.altitude_m
+    return MaternalHbTest.objects.create(
+        pregnancy=pregnancy,
+        date=day,
+        hb_observed=hb,
+        facility=facility,
+        recorded_by=user,
+        altitude_m=altitude,
+        altitude_source=AltitudeSource.DISTRICT if altitude is not None else AltitudeSource.UNKNOWN,
+    )

@@ -1,0 +1,115 @@
+"""A woman's page (her pregnancies as a timeline of checks, Hb and what is due; her children),
+the forms to register a pregnancy and record a check or an Hb test, and the list of ongoing
+pregnancies a user follows. Every woman goes through the access policy (404 outside the
+scope) and the access log, as children do."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crecer.access import audit, policy
+from crecer.access.models import Action
+from crecer.access.policy import Can
+from crecer.maternal import services
+from crecer.maternal.forms import HbForm, PregnancyForm, ServiceForm
+from crecer.maternal.models import Outcome, Pregnancy, Woman
+from crecer.profile import current_profile
+
+LISTED = 200  # ongoing pregnancies on the list page, the nearest due date first
+
+
+def _logged(request: HttpRequest, woman: Woman, action: str = Action.VIEW) -> None:
+    # The access log's child list holds children; a woman is named in its filter.
+    audit.record(request, action, [], filter={"woman": woman.pk}, row_count=1)
+
+
+@login_required
+def pregnancies(request: HttpRequest) -> HttpResponse:
+    women = Woman.objects.visible_to(request.user)
+    ongoing = (
+        Pregnancy.objects.filter(woman__in=women, outcome=Outcome.ONGOING)
+        .select_related("woman", "woman__district")
+        .order_by("lmp_date", "id")
+    )
+    total = ongoing.count()
+    rows = list(ongoing[:LISTED])
+    audit.record(
+        request, Action.LIST, [], filter={"women": [p.woman_id for p in rows]}, row_count=len(rows)
+    )
+    today = timezone.localdate()
+    listed = [(p, p.gestational_days(today) // services.DAYS_PER_WEEK) for p in rows]
+    context = {"rows": listed, "total": total, "shown": len(rows), "today": today}
+    return render(request, "maternal/pregnancies.html", context)
+
+
+@login_required
+def woman(request: HttpRequest, pk: int) -> HttpResponse:
+    found = Woman.objects.visible_or_404(request.user, pk)
+    _logged(request, found)
+    profile = current_profile()
+    today = timezone.localdate()
+    context = {
+        "woman": found,
+        "summaries": [
+            services.pregnancy_summary(profile, pregnancy, today)
+            for pregnancy in found.pregnancies.all()
+        ],
+        "children": list(found.children().visible_to(request.user)),
+        "can_record": policy.can(request.user, Can.RECORD_SERVICES),
+    }
+    return render(request, "maternal/woman.html", context)
+
+
+@login_required
+def new_pregnancy(request: HttpRequest, pk: int) -> HttpResponse:
+    found = Woman.objects.visible_or_404(request.user, pk, Can.RECORD_SERVICES)
+    form = PregnancyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.register_pregnancy(
+            found,
+            data["lmp_date"],
+            request.user,
+            risk=data["risk"],
+            facility=data["facility"],
+            planned_delivery_place=data["planned_delivery_place"],
+        )
+        _logged(request, found, Action.EDIT)
+        messages.success(request, _("The pregnancy was registered."))
+        return redirect("maternal:woman", pk=found.pk)
+    _logged(request, found)
+    title = _("Register a pregnancy")
+    return render(request, "maternal/form.html", {"form": form, "woman": found, "title": title})
+
+
+RECORD_FORMS = {"service": ServiceForm, "hb": HbForm}
+
+
+@login_required
+def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    pregnancy = get_object_or_404(Pregnancy.objects.select_related("woman"), pk=pk)
+    found = Woman.objects.visible_or_404(request.user, pregnancy.woman_id, Can.RECORD_SERVICES)
+    form_class = RECORD_FORMS.get(kind)
+    if form_class is None:
+        return redirect("maternal:woman", pk=found.pk)
+    form = form_class(request.POST or None, pregnancy=pregnancy)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if kind == "hb":
+            services.record_hb(pregnancy, data["date"], data["hb"], request.user, data["facility"])
+        else:
+            services.record_service(
+                pregnancy, data["date"], data["code"], request.user, data["facility"]
+            )
+        _logged(request, found, Action.EDIT)
+        messages.success(request, _("The event was recorded."))
+        return redirect("maternal:woman", pk=found.pk)
+    _logged(request, found)
+    titles = {"service": _("Record a prenatal service"), "hb": _("Record an Hb test")}
+    context = {"form": form, "woman": found, "title": titles[kind], "pregnancy": pregnancy}
+    return render(request, "maternal/form.html", context)
