@@ -35,8 +35,11 @@ class Dose(Cited):
     to_day: int | None = Field(default=None, ge=0)
     due_day: int | None = Field(default=None, ge=0)
     required_from_day: int | None = Field(default=None, ge=0)
-    # "required before month m": the schedule's month_days turns it into required_from_day
-    required_from_month: int | None = Field(default=None, ge=1)
+    # Months of pregnancy (the schedule's month_days turns them into days when it is read):
+    # from_month m counts events from the first day of month m (from_day); before_month m counts
+    # them up to the day before month m starts (to_day) and requires the dose from that day on.
+    from_month: int | None = Field(default=None, ge=1)
+    before_month: int | None = Field(default=None, ge=2)
     min_interval_days: int | None = Field(default=None, ge=0)
     max_interval_days: int | None = Field(default=None, ge=0)
 
@@ -128,9 +131,10 @@ class Flag(Cited):
 class Schedule(Cited):
     """The requirements and flags in force from ``valid_from`` for one kind of subject.
 
-    ``month_days`` is the length of a month for doses given as ``required_from_month`` (e.g.
-    30.4375, a mean calendar month, or 28, four gestational weeks); it is required if any dose
-    uses months, which become ``required_from_day`` when the profile is read.
+    ``month_days`` is the length of a month for doses given in months (``from_month``,
+    ``before_month``): 30.4375 (a mean calendar month, 365.25 / 12) or 28 (four gestational
+    weeks), say. It is required if any dose uses months; they become days when the profile is
+    read (:func:`month_start_day`).
     """
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
@@ -142,7 +146,8 @@ class Schedule(Cited):
     @model_validator(mode="before")
     @classmethod
     def months_to_days(cls, data: Any) -> Any:
-        """Turn each dose's ``required_from_month`` into its ``required_from_day``."""
+        """Turn each dose's months into days: ``from_month`` into ``from_day``; ``before_month``
+        into ``to_day`` (the day before that month) and ``required_from_day`` (its first day)."""
         if not isinstance(data, dict):
             return data
         month_days = data.get("month_days")
@@ -187,17 +192,26 @@ class Schedule(Cited):
 
 
 def _dose_in_days(dose: Any, month_days: Any) -> Any:
-    if not isinstance(dose, dict) or dose.get("required_from_month") is None:
+    if not isinstance(dose, dict):
+        return dose
+    from_month, before_month = dose.get("from_month"), dose.get("before_month")
+    if from_month is None and before_month is None:
         return dose
     label = dose.get("label")
     if month_days is None:
-        raise ValueError(f"dose {label!r} uses required_from_month: the schedule needs month_days")
-    day = month_start_day(int(dose["required_from_month"]), float(month_days))
-    # a dumped and re-read schedule holds both, consistently; anything else is a contradiction
-    given = dose.get("required_from_day")
-    if given is not None and given != day:
-        raise ValueError(f"dose {label!r}: required_from_day {given} contradicts the month ({day})")
-    return {**dose, "required_from_day": day}
+        raise ValueError(f"dose {label!r} is given in months: the schedule needs month_days")
+    days: dict[str, int] = {}
+    if from_month is not None:
+        days["from_day"] = month_start_day(int(from_month), float(month_days))
+    if before_month is not None:
+        limit = month_start_day(int(before_month), float(month_days))
+        days |= {"to_day": limit - 1, "required_from_day": limit}
+    for name, day in days.items():
+        # a dumped and re-read schedule holds both, consistently; anything else contradicts
+        given = dose.get(name)
+        if given is not None and given != day:
+            raise ValueError(f"dose {label!r}: {name} {given} contradicts its month ({day})")
+    return {**dose, **days}
 
 
 def _check_variants(requirement_id: str, variants: list[Requirement]) -> None:
