@@ -30,6 +30,7 @@ from tests.registry.factories import child_row, write_padron
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.linkage import services as linkage
 from crecer.linkage.models import CandidatePair, LinkRun, OutsideRecord
+from crecer.linkage.runs import _automatic_reason
 from crecer.registry import services as registry
 from crecer.registry.importer import import_padron
 from crecer.registry.models import Child
@@ -134,14 +135,19 @@ def world(tmp_path: Path, make_user) -> World:
     child, gone = Child.objects.get(dni=DNI), Child.objects.get(dni="74000002")
     measured(child, born)
     duplicate, merge = merged_duplicate(child, officer)
+    twin = make_unlinked_twin(child, officer)
     linked = outside_pair(child, "sis", "S-1")
+    refused = CandidatePair.objects.create(  # refused when the record is linked to the child
+        run=linked.run, left=twin, outside=linked.outside, rule="model", proposed="review"
+    )
     linkage.accept(linked, officer, "confirmado con la madre")
-    linkage.link_outside_in_bulk([outside_pair(child, "juntos", "J-1")], None, lambda p: "auto")
+    automatic = outside_pair(child, "juntos", "J-1")
+    linkage.link_outside_in_bulk([automatic], None, _automatic_reason)
     registry.deactivate(gone, officer, "se mudó a otra región")
-    pairs = pending_pairs(child, make_unlinked_twin(child, officer))
+    pairs = pending_pairs(child, twin)
     event_run = event_import(tmp_path, make_user("digitador", "health_worker", HOME))
     refresh(timezone.localdate().replace(day=1) - timedelta(days=1), "", load_profile("peru"))
-    return World(child, duplicate, gone, run, event_run, pairs, [merge, linked])
+    return World(child, duplicate, gone, run, event_run, pairs, [merge, linked, refused, automatic])
 
 
 def make_unlinked_twin(child: Child, officer) -> Child:

@@ -1,5 +1,5 @@
-"""Why a record changed, as its history keeps it: stored in English, the same words whoever
-made the change, and shown in the reader's language.
+"""Why a record changed (its history, its deactivation, a linkage decision), as stored: in
+English, the same words whoever made the change, and shown in the reader's language.
 
 Each stored form below is also the message id of its translation. A reason that matches none
 (a person's own words) is shown as it was typed.
@@ -26,6 +26,11 @@ STORED_FORMS = (
     gettext_noop("linked to %(record)s (%(reason)s)"),
     gettext_noop("duplicate of #%(survivor)s"),
     gettext_noop("%(reason)s (admin)"),
+    # A duplicate or outside-record pair's decision, when no person made it.
+    gettext_noop("automatic: match weight %(weight)s"),
+    gettext_noop("automatic: %(rule)s"),
+    gettext_noop("#%(child)s was linked"),
+    gettext_noop("the record was linked to another child"),
 )
 # django-simple-history's names of a history row's kind; it ships no Spanish of its own.
 HISTORY_KINDS = (gettext_noop("Created"), gettext_noop("Changed"), gettext_noop("Deleted"))
