@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("crecer.registry.urls")),
     path("", include("crecer.health.urls")),
     path("", include("crecer.maternal.urls")),
+    path("", include("crecer.maternal.event_urls")),
     path("", include("crecer.linkage.urls")),
     path("", include("crecer.analytics.urls")),
     path("", include("crecer.web.urls")),

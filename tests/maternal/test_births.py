@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
 from crecer.access.policy import allowed_ubigeos
 from crecer.maternal.births import import_births
@@ -148,4 +149,5 @@ def test_a_scoped_importer_reads_no_other_territory(tmp_path, rosa, make_user):
     )
     (row,) = run.quarantined_rows.all()
     assert row.reasons[0].startswith("birth_woman_outside_scope")
-    assert "cannot see" in row.described_reasons(full=False)[0]
+    with translation.override("en"):
+        assert "cannot see" in row.described_reasons(full=False)[0]

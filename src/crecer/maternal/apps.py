@@ -9,7 +9,8 @@ class MaternalConfig(AppConfig):
     def ready(self) -> None:
         from crecer.ingest import kinds, reasons
         from crecer.maternal import imports
-        from crecer.maternal.reasons import BIRTH_MESSAGES, BIRTH_PUBLIC
+        from crecer.maternal.reasons import BIRTH_MESSAGES, BIRTH_PUBLIC, MATERNAL_MESSAGES
 
-        reasons.register(BIRTH_MESSAGES, public=BIRTH_PUBLIC)
+        reasons.register(BIRTH_MESSAGES | MATERNAL_MESSAGES, public=BIRTH_PUBLIC)
         kinds.register(imports.BIRTHS)
+        kinds.register(imports.MATERNAL_EVENTS)

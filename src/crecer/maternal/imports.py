@@ -15,6 +15,8 @@ from crecer.ingest.kinds import ImportKind
 from crecer.ingest.models import ImportRun
 from crecer.maternal.births import import_births
 from crecer.maternal.columns import BIRTH_COLUMNS
+from crecer.maternal.events import MATERNAL_EVENT_COLUMNS, import_maternal_events
+from crecer.maternal.models import Woman
 
 
 def _import(path: Path, user: Any = None, progress: Any = None) -> ImportRun:
@@ -45,4 +47,35 @@ BIRTHS = ImportKind(
     sees_full_reasons=lambda user: policy.access_of(user).role == Role.ADMINISTRATOR,
     updates_records=False,
     report_prefix="births",
+)
+
+
+def _import_events(path: Path, user: Any = None, progress: Any = None) -> ImportRun:
+    scope = Woman.objects.visible_to(user, Can.RECORD_SERVICES) if user is not None else None
+    return import_maternal_events(path, user=user, progress=progress, scope=scope)
+
+
+MATERNAL_EVENTS = ImportKind(
+    name="maternal-events",
+    label=_("pregnancy services"),
+    title=_("Import pregnancy services"),
+    lead=_(
+        "Upload HIS-MINSA rows of pregnant women: prenatal checks, Hb tests, iron and folic "
+        "acid, dT doses, postnatal checks. Each row is matched to the woman by her document "
+        "and to her pregnancy by its date; importing the same file again changes nothing."
+    ),
+    file_label=_("Service file (CSV or XLSX)"),
+    file_help=_(
+        "HIS-MINSA rows (Fecha_Atencion, Tipo_Doc_Paciente, Numero_Documento_Paciente, "
+        "Codigo_Item, Valor_Lab, Codigo_Unico, Hemoglobina, Fecha_Ultima_Regla…)."
+    ),
+    command_help="services of pregnant women: HIS-MINSA rows (prenatal, Hb, iron, dT…)",
+    namespace="maternal_events",
+    columns=MATERNAL_EVENT_COLUMNS,
+    run=_import_events,
+    may_import=lambda user: policy.can(user, Can.RECORD_SERVICES),
+    reads_all=lambda user: policy.access_of(user).scope.national,
+    sees_full_reasons=lambda user: policy.access_of(user).role == Role.ADMINISTRATOR,
+    updates_records=False,
+    report_prefix="pregnancy-services",
 )

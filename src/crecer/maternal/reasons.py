@@ -34,8 +34,32 @@ BIRTH_MESSAGES = {
     "birth_child_hidden": gettext_lazy("CNV {0} belongs to a record you cannot see"),
 }
 
+MATERNAL_MESSAGES = {
+    "maternal_document_type": gettext_lazy("document type '{0}' is not DNI, CE or passport"),
+    "maternal_bad_document": gettext_lazy("document '{0}' is not a valid number"),
+    "maternal_bad_date": gettext_lazy("attention date '{0}' is not a date"),
+    "maternal_future": gettext_lazy("attention date {0} is in the future"),
+    "maternal_bad_lmp": gettext_lazy("last menstrual period '{0}' is not a date"),
+    "maternal_unknown_code": gettext_lazy("HIS code '{0}' is not a pregnancy service"),
+    "maternal_nothing": gettext_lazy("no HIS code and no Hb value: nothing to record"),
+    "maternal_not_a_number": gettext_lazy("{0} '{1}' is not a number"),
+    "maternal_range": gettext_lazy("{0} {1} is outside the plausible range {2} to {3}"),
+    "maternal_unknown_woman": gettext_lazy("no woman registered with {0} {1}"),
+    "maternal_woman_outside_scope": gettext_lazy(
+        "the woman with {0} {1} is registered outside your territory"
+    ),
+    "maternal_no_pregnancy": gettext_lazy(
+        "no pregnancy of hers holds {0}: register it (or give the FUR in the file)"
+    ),
+    "maternal_hb_differs": gettext_lazy(
+        "an Hb test of that day is recorded with {0} g/dL; the file says {1}"
+    ),
+}
+
 # A reader without the full view: no other territory's record named or placed.
 BIRTH_PUBLIC = {
     "birth_woman_outside_scope": "birth_woman_hidden",
     "birth_child_differs": "birth_child_hidden",
+    # Outside the territory reads as unknown (the same values), as for children's services.
+    "maternal_woman_outside_scope": "maternal_unknown_woman",
 }
