@@ -105,8 +105,11 @@ def evaluate(
 
     repeated = np.flatnonzero(keys[1:] == keys[:-1]) + 1
     subject_mask = (1 << shifts[0]) - 1
+    # a repeat is reported once, where the event is routed, not again for each parallel copy
+    # (the repeats of a code that only parallel requirements count are not reported)
+    reported = repeated[_routed_slot(plan)[keys[repeated] >> shifts[2]]]
     columns["duplicate_events"] = np.bincount(
-        (keys[repeated] >> shifts[1]) & subject_mask, minlength=n
+        (keys[reported] >> shifts[1]) & subject_mask, minlength=n
     ).astype(np.int32)
     keys = np.delete(keys, repeated) if len(repeated) else keys
     bounds = np.searchsorted(keys, np.arange(plan.slots + 1, dtype=np.int64) << shifts[2])
@@ -138,6 +141,15 @@ def evaluate(
         [r.id for r in plan.requirements],
         [f.id for f in schedule.flags],
     )
+
+
+def _routed_slot(plan: Plan) -> NDArray[np.bool_]:
+    """Per sort slot: does it belong to a requirement that events are routed to?"""
+    routed = np.ones(plan.slots, dtype=bool)
+    for index in plan.parallel:
+        requirement = plan.requirements[index]
+        routed[requirement.first_slot : requirement.first_slot + requirement.slots] = False
+    return routed
 
 
 def _used_events(
