@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db.models import Count
 from django.urls import reverse
 
 from crecer.health.models import GrowthCheck, ServiceRecord
@@ -177,6 +178,34 @@ def test_dedupe_merges_duplicates_and_a_rerun_changes_nothing(huamanguilla):
     assert incremental.new_records == 1
     assert incremental.records < run.records  # only the records around the new one
     assert CandidatePair.objects.filter(run=incremental, right=late).exists()
+
+
+def test_the_review_queue_holds_no_pair_a_merge_would_refuse():
+    """Twins with their own documents led the review queue (issue 18), though the merge refuses
+    them: after a deduplication, every pair waiting for a person is one the merge can carry
+    out. 5 % twins (--twins 0.05) of ~2,000 children: about 100 twin pairs, most with DNIs."""
+    call_command(
+        "generate", "--as-of", AS_OF.isoformat(), "--scope", DISTRICT, "--factor", "2",
+        "--into-db", "--twins", "0.05", stdout=StringIO(),
+    )  # fmt: skip
+    documented_twins = sum(
+        1
+        for birth, mother, count in Child.objects.exclude(dni=None)
+        .exclude(mother_document_number="")
+        .values_list("birth_date", "mother_document_number")
+        .annotate(n=Count("id"))
+        .values_list("birth_date", "mother_document_number", "n")
+        if count > 1
+    )
+    assert documented_twins > 20  # the refusal has pairs to act on
+    runs.dedupe(DISTRICT)
+    waiting = CandidatePair.objects.filter(status=PairStatus.PENDING, right__isnull=False)
+    refused = [
+        pair.pk
+        for pair in waiting.select_related("left", "right")
+        if services.conflict(pair.left, pair.right) is not None
+    ]
+    assert refused == []
 
 
 def test_review_page_links_and_undoes_with_a_reason(client, make_user):
