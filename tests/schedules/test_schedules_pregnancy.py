@@ -231,3 +231,30 @@ def test_postpartum_counts_from_the_delivery_not_the_fur():
     ]
     assert list(result.columns["age_days"]) == [60, -1]
     assert list(result.columns["postnatal_done"]) == [1, 0]
+
+
+def test_an_ended_pregnancy_is_evaluated_as_of_its_delivery():
+    # Two pregnancies with one check in each MINSA window 1-5 (days 80, 120, 160, 200, 240);
+    # the first delivered on day 245 (35 weeks), the second still ongoing (no delivery date).
+    # A check coded on day 250 (after the delivery) belongs to no pregnancy of the first.
+    checks = [80, 120, 160, 200, 240, 250]
+    pregnancies = {
+        "lmp_date": np.array([FUR, FUR]),
+        "delivery_date": np.array([FUR + 245, "NaT"], dtype="datetime64[D]"),
+    }
+    events = {
+        "pregnancy": np.repeat([0, 1], len(checks)),
+        "date": FUR + np.array(checks * 2).astype("timedelta64[D]"),
+        "code": np.full(2 * len(checks), CHECK),
+    }
+    result = pregnancy_status(PROFILE, pregnancies, events, FUR + 300)
+    columns = result.columns
+    assert list(columns["age_days"]) == [245, 300]  # gestational age at the delivery
+    # by day 245 checks 1-4 were required (from 98, 154, 175, 210; 5 only from 252): complete;
+    # the ongoing one at day 300 needs all six and missed window 6 (259-286)
+    assert list(columns["prenatal_required"]) == [4, 6]
+    assert list(columns["prenatal_complete"]) == [True, False]
+    assert list(columns["prenatal_overdue"]) == [False, True]
+    assert list(columns["prenatal_count_done"]) == [5, 6]  # day 250 counts for the ongoing one
+    assert result.event_status[5] == EventStatus.AFTER_AS_OF
+    assert np.isnat(columns["prenatal_next_due"][0])  # nothing is due after the delivery

@@ -30,7 +30,7 @@ class EventStatus(IntEnum):
     NO_ORIGIN_DATE = 3  # the subject has no birth date (or FUR)
     MISSING_DATE = 4
     BEFORE_ORIGIN = 5  # dated before birth (or before the FUR)
-    AFTER_AS_OF = 6  # dated after the as-of date (in the future of the evaluation)
+    AFTER_AS_OF = 6  # dated after the as-of date (or the subject's end, e.g. the delivery)
 
 
 @dataclass
@@ -73,20 +73,24 @@ def evaluate(
     code_index: NDArray[np.integer],
     vocabulary: list[str],
     as_of: date | np.datetime64,
+    until: NDArray[np.datetime64] | None = None,
 ) -> ScheduleStatus:
     """Status of every subject under ``schedule`` as of ``as_of`` (see :class:`ScheduleStatus`).
 
     ``code_index`` indexes ``vocabulary``, the event codes (dictionary encoding, as Arrow,
-    polars categoricals and DuckDB enums hold them).
+    polars categoricals and DuckDB enums hold them). ``until`` optionally ends a subject's
+    evaluation earlier (a pregnancy at its delivery): that subject is evaluated as of
+    ``min(as_of, until)`` and its later events are ignored; NaT there means ``as_of``.
     """
     plan = build_plan(schedule)
     day0 = as_day(as_of)
     n = len(origin)
-    age = np.where(np.isnat(origin), -1, (day0 - origin).astype(np.int64))
+    end = _end_day(day0, until)
+    age = np.where(np.isnat(origin), -1, (end - origin).astype(np.int64))
     evaluable = ~np.isnat(origin) & (age >= 0)
 
     status, requirement, day, shared = _classify_events(
-        plan, origin, subject, event_date, code_index, vocabulary, day0
+        plan, origin, subject, event_date, code_index, vocabulary, end
     )
     columns: dict[str, np.ndarray] = {
         "age_days": np.where(evaluable, age, -1).astype(np.int32),
@@ -125,6 +129,9 @@ def evaluate(
         values = _evaluate_requirement(requirement_plan, slices, age, variant, n)
         for name, value in values.items():
             columns[f"{requirement_plan.id}_{name}"] = _blank(name, value, evaluable, origin)
+        if until is not None:  # an ended subject (a delivered pregnancy) has nothing due next
+            ended = ~np.isnat(until) & (until <= day0)
+            columns[f"{requirement_plan.id}_next_due"][ended] = np.datetime64("NaT")
 
     for flag in schedule.flags:
         if flag.all_of:
@@ -141,6 +148,16 @@ def evaluate(
         [r.id for r in plan.requirements],
         [f.id for f in schedule.flags],
     )
+
+
+def _end_day(
+    day0: np.datetime64, until: NDArray[np.datetime64] | None
+) -> np.datetime64 | NDArray[np.datetime64]:
+    """The last day each subject is evaluated on: ``as_of``, or its own earlier end."""
+    if until is None:
+        return day0  # one day for all: the children's path
+    ends = np.asarray(until).astype("datetime64[D]", copy=False)
+    return np.where(np.isnat(ends) | (ends > day0), day0, ends)
 
 
 def _routed_slot(plan: Plan) -> NDArray[np.bool_]:
@@ -181,7 +198,7 @@ def _classify_events(
     event_date: NDArray[np.datetime64],
     code_index: NDArray[np.integer],
     vocabulary: list[str],
-    day0: np.datetime64,
+    end: np.datetime64 | NDArray[np.datetime64],
 ) -> tuple[NDArray[np.int8], NDArray[np.int64], NDArray[np.int64], dict[int, NDArray[np.bool_]]]:
     """Each event's status, requirement index (by code and age; -1 if only parallel
     requirements use its code), age in days, and per parallel requirement whether it counts
@@ -198,9 +215,11 @@ def _classify_events(
     codes = np.where((code_index >= 0) & (code_index < len(vocabulary)), code_index, -1)
 
     status = np.zeros(len(subject), dtype=np.int8)
-    status[event_date > day0] = EventStatus.AFTER_AS_OF
     bad_subject = (subject < 0) | (subject >= n)
     safe_subject = np.where(bad_subject, 0, subject) if bad_subject.any() else subject
+    # `end` is as_of, or each subject's own last day
+    event_end = end[safe_subject] if isinstance(end, np.ndarray) else end
+    status[event_date > event_end] = EventStatus.AFTER_AS_OF
     event_origin = origin[safe_subject]
     day = (event_date - event_origin).astype(np.int64)
     status[day < 0] = EventStatus.BEFORE_ORIGIN

@@ -52,14 +52,22 @@ def pregnancy_status(
     *,
     code_vocabulary: Sequence[str] | None = None,
 ) -> ScheduleStatus:
-    """Prenatal checks per pregnancy, counted in days since ``lmp_date`` (the FUR).
+    """Prenatal care per pregnancy, counted in days since ``lmp_date`` (the FUR).
 
     ``events`` has ``pregnancy`` (row number in ``pregnancies``), ``date`` and ``code``.
+    ``pregnancies`` may have ``end_date`` (else ``delivery_date``): the day the pregnancy ended
+    (delivery, loss; NaT while ongoing). An ended pregnancy is evaluated as of that day, so
+    nothing becomes due or overdue after it and later events are ignored (``after_as_of``);
+    ``age_days`` is then the gestational age at the end.
     """
     norms = _norms(profile)
     lmp = _dates(pregnancies["lmp_date"])
     normal = np.zeros(len(lmp), dtype=bool)
-    return _run(norms, "pregnancy", lmp, normal, events, "pregnancy", as_of, code_vocabulary)
+    end = _column(pregnancies, "end_date")
+    if end is None:
+        end = _column(pregnancies, "delivery_date")
+    until = None if end is None else _dates(end)
+    return _run(norms, "pregnancy", lmp, normal, events, "pregnancy", as_of, code_vocabulary, until)
 
 
 def postpartum_status(
@@ -92,6 +100,7 @@ def _run(
     subject_column: str,
     as_of: date | str | np.datetime64,
     code_vocabulary: Sequence[str] | None,
+    until: NDArray[np.datetime64] | None = None,
 ) -> ScheduleStatus:
     day0 = as_day(as_of)
     schedule = norms.in_force(subject_kind, day0.astype(object))
@@ -105,6 +114,7 @@ def _run(
         code_index=code_index,
         vocabulary=vocabulary,
         as_of=day0,
+        until=until,
     )
 
 
