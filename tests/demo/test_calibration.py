@@ -19,6 +19,9 @@ from crecer.demo import manifest, targets
 
 from .frames import AS_OF, PROFILE, generate
 
+# The population below takes ~12 s to generate and count with the product's status code.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def tallies() -> manifest.Tally:

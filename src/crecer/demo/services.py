@@ -140,16 +140,14 @@ def service_events(
             parts += _windows(requirement, children, eligible, rng, engaged, labels, first)
     parts += _later_hb(children, rng, engaged, labels, hb_test_code)
     parts = [tuple(column[part[1] <= children.age[part[0]]] for column in part) for part in parts]
-    who, day, code, lab, requirement = (
-        np.concatenate(column) for column in zip(*parts, strict=True)
-    )
+    who, day, code, lab, owner = (np.concatenate(column) for column in zip(*parts, strict=True))
     frame = pl.DataFrame(
         {
             "child": children.child[who],
             "date": children.birth[who] + day,
             "code": code.astype(np.int32),
             "lab": lab.astype(np.int32),
-            "requirement": requirement.astype(np.int32),
+            "requirement": owner.astype(np.int32),
         },
         schema_overrides={"date": pl.Date},
     ).sort("child", "date", "code")
@@ -193,7 +191,7 @@ def _part(
     who: np.ndarray, day: np.ndarray, code: np.ndarray | int, label: int, requirement: int
 ) -> tuple[np.ndarray, ...]:
     count = len(who)
-    codes = np.broadcast_to(np.asarray(code), (count,)) if np.ndim(code) == 0 else code
+    codes = np.full(count, code) if isinstance(code, int) else code
     return (who, day, codes, np.full(count, label), np.full(count, requirement))
 
 
