@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from crecer.analytics import extract
 from crecer.analytics.indicators import levels_within, values_by_territory
+from crecer.analytics.maternal import maternal_status
 from crecer.analytics.models import STATUS_COLUMNS, ChildStatus, IndicatorValue, Refresh
 from crecer.analytics.status import compute_status, district_chunks
 from crecer.ingest import bulk
@@ -84,6 +85,11 @@ def refresh(as_of: date, scope: str, profile: Profile, progress: Progress | None
     levels = levels_within(scope, profile)
     values = values_by_territory(status, profile.analytics.indicators, levels, profile)
     clock.lap("aggregate")
+    maternal = profile.analytics.maternal_indicators
+    if maternal:
+        pregnancies = maternal_status(scope, as_of, profile)
+        values = pl.concat([values, values_by_territory(pregnancies, maternal, levels, profile)])
+        clock.lap("maternal")
     timings = clock.timings
     with transaction.atomic():
         Refresh.objects.filter(as_of=as_of, scope=scope).delete()

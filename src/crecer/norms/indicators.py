@@ -84,6 +84,43 @@ BASE_STATUS_COLUMNS: dict[str, StatusColumn] = {
 }
 
 
+# The per-pregnancy status the maternal indicators count (crecer.analytics.maternal builds it):
+# one row per pregnancy with its FUR up to the as-of date; ``age_days`` is the gestational age
+# (days since the FUR) on the as-of date, or on the outcome date for an ended pregnancy.
+MATERNAL_STATUS_COLUMNS: dict[str, StatusColumn] = {
+    "pregnancy_id": _required(_N, "the pregnancy"),
+    "district_id": _required(_T, "the woman's district of residence (ubigeo)"),
+    "populated_center_id": _nullable(_T, "her populated center, if known"),
+    "care_facility": _required(_T, "the facility that cares for her ('' if none)"),
+    "age_days": _required(_N, "gestational age in days on the as-of date (or at the outcome)"),
+    "ongoing": _required(_B, "no outcome recorded yet"),
+    "delivered_in_period": _required(
+        _B, "ended in a birth (live or still) in the year up to the as-of date"
+    ),
+    "prenatal_checks": _required(_N, "prenatal checks before the outcome (or the as-of date)"),
+    "first_check_first_trimester": _nullable(
+        _B, "first prenatal check in the first trimester (schedules flag)"
+    ),
+    "institutional_delivery": _nullable(_B, "delivered in a health facility (null: unknown)"),
+    "low_birth_weight": _nullable(_B, "a newborn below the profile's low birth weight"),
+    "premature": _nullable(_B, "born before the profile's term (weeks at birth)"),
+    "hb_tested": _required(_B, "an Hb test in the pregnancy"),
+    "anemic": _nullable(_B, "latest Hb in the pregnancy anemic for its trimester (adjusted)"),
+    "postnatal_checks": _required(_N, "postnatal checks within 42 days of the outcome"),
+}
+
+
+def maternal_status_schema(schedules: ScheduleNorms | None) -> dict[str, StatusColumn]:
+    """The per-pregnancy status columns: the base ones, then ``<requirement>_complete`` of every
+    pregnancy schedule version."""
+    columns = dict(MATERNAL_STATUS_COLUMNS)
+    for schedule in schedules.pregnancy if schedules else []:
+        for requirement_id in schedule.requirement_ids():
+            meaning = f"{requirement_id} complete for gestational age (schedules)"
+            columns.setdefault(f"{requirement_id}_complete", _nullable(_B, meaning))
+    return columns
+
+
 def status_schema(schedules: ScheduleNorms | None) -> dict[str, StatusColumn]:
     """Every column of the per-child status of a profile with these ``schedules``: the base
     columns, then ``<requirement>_complete`` for each requirement and each flag of every child
@@ -186,10 +223,12 @@ class AnalyticsNorms(Strict):
         default=365, gt=0, description="a growth check or Hb test older than this is not used"
     )
     indicators: list[Indicator] = Field(min_length=1)
+    # Counted over pregnancies (MATERNAL_STATUS_COLUMNS), by the woman's residence.
+    maternal_indicators: list[Indicator] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def unique_ids(self) -> AnalyticsNorms:
-        ids = [indicator.id for indicator in self.indicators]
+        ids = [indicator.id for indicator in [*self.indicators, *self.maternal_indicators]]
         duplicated = sorted({i for i in ids if ids.count(i) > 1})
         if duplicated:
             raise ValueError(f"indicator ids repeated: {duplicated}")
@@ -204,8 +243,15 @@ class AnalyticsNorms(Strict):
             except ValueError as error:
                 raise ValueError(f"analytics.indicators[{index}]: {error}") from None
 
+    def check_maternal_columns(self, schema: Schema) -> None:
+        for index, indicator in enumerate(self.maternal_indicators):
+            try:
+                indicator.check_columns(schema)
+            except ValueError as error:
+                raise ValueError(f"analytics.maternal_indicators[{index}]: {error}") from None
+
     def indicator(self, indicator_id: str) -> Indicator:
-        for indicator in self.indicators:
+        for indicator in [*self.indicators, *self.maternal_indicators]:
             if indicator.id == indicator_id:
                 return indicator
         raise KeyError(indicator_id)

@@ -10,7 +10,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from crecer.norms.base import Cited, LocalizedText, Strict
 from crecer.norms.hemoglobin import AnemiaNorms
-from crecer.norms.indicators import AnalyticsNorms, StatusColumn, column_types, status_schema
+from crecer.norms.indicators import (
+    AnalyticsNorms,
+    StatusColumn,
+    column_types,
+    maternal_status_schema,
+    status_schema,
+)
 from crecer.norms.registry import RegistryNorms
 from crecer.norms.schedule import ScheduleNorms
 from crecer.norms.services import ServiceCodes
@@ -154,6 +160,9 @@ class Profile(Strict):
     def conditions_use_status_columns(self) -> Profile:
         if self.analytics is not None:
             self.analytics.check_columns(column_types(self.status_schema()))
+            self.analytics.check_maternal_columns(
+                column_types(maternal_status_schema(self.schedules))
+            )
         return self
 
     def status_schema(self) -> dict[str, StatusColumn]:
