@@ -61,7 +61,7 @@ STAGES = {
 
 
 class Command(BaseCommand):
-    help = gettext_lazy(
+    help = _(  # not lazy: argparse formats the help as a str
         "Set up the database, load the territory data, generate a demo population, serve."
     )
 
