@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
-from crecer.demo import export, faults
+from crecer.demo import export, faults, manifest
 from crecer.demo.generator import Population
 from crecer.demo.identifiers import CAPACITY, scrambled
 from crecer.growth import zscores
@@ -190,3 +190,11 @@ def test_each_child_follows_its_own_growth_curve(small):
     assert rows["dw"].min() > -0.08
     assert (rows["dw"] < -0.05).mean() < 0.001
     assert rows["dl"].min() > -2.0
+
+
+def test_catalogue_counts_do_not_depend_on_the_chunks(small, monkeypatch):
+    """The manifest counts the catalogue in chunks of districts (as crecer refresh does); a
+    child's status depends on its own events only, so chunks change nothing."""
+    whole = manifest.catalogue_counts(small, PROFILE, AS_OF)
+    monkeypatch.setattr(manifest, "CHUNK_CHILDREN", 1_500)  # the Huanta districts one by one
+    assert manifest.catalogue_counts(small, PROFILE, AS_OF) == whole

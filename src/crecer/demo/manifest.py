@@ -24,12 +24,15 @@ import polars as pl
 
 from crecer import anemia, growth
 from crecer.analytics.indicators import membership
-from crecer.analytics.status import compute_status
+from crecer.analytics.status import compute_status, district_chunks
 from crecer.demo import targets
 from crecer.demo.generator import Population, department_targets
 from crecer.demo.measurements import in_window, latest_rows
 from crecer.norms.model import Profile
 
+# Children per status chunk, as crecer.analytics.refresh.CHUNK_CHILDREN (not imported: that
+# module needs the database).
+CHUNK_CHILDREN = 250_000
 Tally = dict[str, Counter]  # department -> {"stunted": n, "measured": n, …}
 
 RATES = {  # rate -> (numerator, denominator)
@@ -96,17 +99,26 @@ def catalogue_counts(population: Population, profile: Profile, as_of: date) -> T
     if profile.analytics is None or population.children.height == 0:
         return {}
     children, growth_rows, tests, services = product_frames(population)
-    status = compute_status(children, growth_rows, tests, services, as_of, profile)
-    flags = membership(status, profile.analytics.indicators)
-    summed = (
-        flags.with_columns(status["district_id"].str.slice(0, 2).alias("department"))
-        .group_by("department")
-        .agg(pl.all().sum())
-    )
-    return {
-        row.pop("department"): Counter({k: int(v) for k, v in row.items()})
-        for row in summed.to_dicts()
-    }
+    out: Tally = {}
+    # In chunks of districts, as crecer refresh does: Lima's million children at once would
+    # need several GB of status.
+    for first, last in district_chunks(children, CHUNK_CHILDREN):
+        part = children.filter(pl.col("district_id").is_between(pl.lit(first), pl.lit(last)))
+        ids = part["child_id"].implode()
+        events = [
+            frame.filter(pl.col("child_id").is_in(ids)) for frame in (growth_rows, tests, services)
+        ]
+        status = compute_status(part, *events, as_of, profile)
+        flags = membership(status, profile.analytics.indicators)
+        summed = (
+            flags.with_columns(status["district_id"].str.slice(0, 2).alias("department"))
+            .group_by("department")
+            .agg(pl.all().sum())
+        )
+        for row in summed.to_dicts():
+            department = row.pop("department")
+            out.setdefault(department, Counter()).update({k: int(v) for k, v in row.items()})
+    return out
 
 
 def _registry_counts(children: pl.DataFrame) -> dict[str, int]:
