@@ -90,3 +90,21 @@ def test_maternal_indicators_counted_on_paper(population):
     assert district["anemia_pregnancy"] == (0, 1)  # D not anemic
     assert values("district", "050101")["anemia_pregnancy"] == (1, 1)  # E anemic
     assert values("country", "PE")["anemia_pregnancy"] == (1, 2)
+
+
+def test_the_region_opens_a_number_to_the_women_behind_it(population, client, make_user):
+    from django.urls import reverse
+
+    refresh(AS_OF, "", PERU)
+    client.force_login(make_user("gestora", "program_manager", "0504", personal_data=True))
+    client.get("/?lang=en")
+    page = client.get(reverse("maternal:indicators"), {"code": "050403"})
+    assert page.status_code == 200
+    assert "1 / 2" in page.content.decode()  # deliveries with 6+ checks, on paper above
+    women = client.get(reverse("maternal:women", args=["prenatal_6_deliveries", "050403"]))
+    assert women.status_code == 200
+    assert sorted(counted for _, counted in women.context["rows"]) == [False, True]
+    # Another province's manager may not open the list.
+    client.force_login(make_user("otro", "program_manager", "0501", personal_data=True))
+    url = reverse("maternal:women", args=["prenatal_6_deliveries", "050403"])
+    assert client.get(url).status_code == 404

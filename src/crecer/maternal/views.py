@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
+from crecer.maternal import indicators as maternal_indicators
 from crecer.maternal import services
 from crecer.maternal.forms import HbForm, PregnancyForm, ServiceForm
 from crecer.maternal.models import Outcome, Pregnancy, Woman
@@ -113,3 +114,51 @@ def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     titles = {"service": _("Record a prenatal service"), "hb": _("Record an Hb test")}
     context = {"form": form, "woman": found, "title": titles[kind], "pregnancy": pregnancy}
     return render(request, "maternal/form.html", context)
+
+
+def _scope_code(user) -> str:
+    """The territory unit a user's indicators page opens on: their district, province or
+    department ("" = the country, for national and facility or community scopes)."""
+    scope = policy.access_of(user).scope
+    return scope.territory_code if not scope.national else ""
+
+
+@login_required
+def indicators(request: HttpRequest) -> HttpResponse:
+    profile = current_profile()
+    code = request.GET.get("code") or _scope_code(request.user)
+    if code and profile.territory.level_of_code(code) is None:
+        raise Http404
+    refresh, lines = maternal_indicators.unit_lines(profile, request.user, code)
+    context = {
+        "code": code,
+        "refresh": refresh,
+        "lines": lines,
+        "personal": policy.sees_personal_in(request.user, code),
+        "min_cell": profile.disclosure.min_cell,
+    }
+    return render(request, "maternal/indicators.html", context)
+
+
+@login_required
+def indicator_women(request: HttpRequest, indicator: str, code: str = "") -> HttpResponse:
+    profile = current_profile()
+    chosen = (
+        next((i for i in profile.analytics.maternal_indicators if i.id == indicator), None)
+        if profile.analytics
+        else None
+    )
+    refresh = maternal_indicators.latest_refresh(code)
+    if chosen is None or refresh is None or not policy.sees_personal_in(request.user, code):
+        raise Http404
+    rows = maternal_indicators.women_behind(profile, chosen, code, refresh, request.user)
+    audit.record(
+        request,
+        Action.LIST,
+        [],
+        filter={"women": sorted({p.woman_id for p, _ in rows}), "indicator": indicator},
+        territory_code=code,
+        row_count=len(rows),
+    )
+    context = {"indicator": chosen, "code": code, "refresh": refresh, "rows": rows}
+    return render(request, "maternal/indicator_women.html", context)
