@@ -9,6 +9,7 @@ links, an import with quarantined rows and a refresh; a page fails when
 
 from __future__ import annotations
 
+import ast
 import gettext as gnu
 import re
 from collections.abc import Callable, Iterator
@@ -520,3 +521,46 @@ def test_a_reason_cut_by_the_history_column_is_still_recognised():
     with translation.override("es"):
         assert shown(stored).startswith("fusión: #5 es un duplicado de #2 (xxx")
     assert shown("tested (adm") == "tested (adm"  # short: never taken for a cut reason
+
+
+# --- the catalogue itself ---------------------------------------------------------------------
+
+
+@dataclass
+class Entry:
+    msgid: str
+    translations: list[str]
+    fuzzy: bool
+
+
+def po_entries(path: Path) -> list[Entry]:
+    """The entries of a .po file as makemessages writes it: blocks apart by a blank line, each
+    its comments (``#, fuzzy``) and then its quoted fields."""
+    entries = []
+    for block in path.read_text(encoding="utf-8").split("\n\n"):
+        fields: dict[str, str] = {}
+        field = ""
+        for line in block.splitlines():
+            if line.startswith(("msgctxt ", "msgid", "msgstr")):
+                field, _space, quoted = line.partition(" ")
+                fields[field] = ast.literal_eval(quoted)
+            elif line.startswith('"') and field:
+                fields[field] += ast.literal_eval(line)
+        if fields.get("msgid"):  # not the header
+            fuzzy = any(line.startswith("#,") and "fuzzy" in line for line in block.splitlines())
+            translations = [text for name, text in fields.items() if name.startswith("msgstr")]
+            entries.append(Entry(fields["msgid"], translations, fuzzy))
+    return entries
+
+
+def test_the_catalogue_is_complete_and_compiled():
+    """Every message id in the .po has a Spanish text, none is left fuzzy (a fuzzy one is not
+    used), and the compiled .mo holds them all (compilemessages was run)."""
+    entries = po_entries(CATALOGUE.with_suffix(".po"))
+    assert len(entries) > 500
+    assert [e.msgid for e in entries if e.fuzzy] == []
+    assert [e.msgid for e in entries if not all(e.translations)] == []
+    with CATALOGUE.open("rb") as file:
+        compiled = gnu.GNUTranslations(file)._catalog  # type: ignore[attr-defined]
+    ids = {(key[0] if isinstance(key, tuple) else key).split("\x04")[-1] for key in compiled}
+    assert [e.msgid for e in entries if e.msgid not in ids] == []
