@@ -10,6 +10,7 @@ from typing import Any
 
 import numpy as np
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import get_language
 
 from crecer.anemia import assess_hemoglobin
@@ -175,3 +176,51 @@ def record_hb(
         altitude_m=altitude,
         altitude_source=AltitudeSource.DISTRICT if altitude is not None else AltitudeSource.UNKNOWN,
     )
+
+
+@transaction.atomic
+def women_from_registry(scope: str = "") -> int:
+    """Register as women the mothers the padrón names with a document and who have no record
+    yet: her document, names, usual language and education as the padrón gives them, placed
+    where her youngest child lives. Her children are then linked by that document
+    (:meth:`Woman.children`). Returns how many were created. Mothers without a document are
+    left to record linkage (``crecer link``), not guessed here."""
+    from crecer.registry.models import Child
+    from crecer.territory.models import within
+
+    children = Child.objects.active().exclude(mother_document_number="")
+    if scope:
+        children = children.filter(within(scope))
+    fields = (
+        "mother_document_type", "mother_document_number", "mother_paternal_surname",
+        "mother_maternal_surname", "mother_given_names", "mother_language", "mother_education",
+        "district_id", "populated_center_id", "care_facility",
+    )  # fmt: skip
+    have = set(Woman.objects.values_list("document_type", "document_number"))
+    found: dict[tuple[str, str], Woman] = {}
+    for row in children.order_by("-birth_date", "-id").values_list(*fields).iterator():
+        kind = row[0] or "DNI"
+        key = (kind, row[1])
+        if key in have or key in found:
+            continue  # known, or placed already by a younger child
+        found[key] = Woman(
+            document_type=kind, document_number=row[1], paternal_surname=row[2],
+            maternal_surname=row[3], given_names=row[4], language=row[5], education=row[6],
+            district_id=row[7], populated_center_id=row[8], care_facility=row[9],
+        )  # fmt: skip
+    created = Woman.objects.bulk_create(found.values(), batch_size=1000)
+    # bulk_create skips save(): the history's first entry is written in bulk too.
+    history = Woman.history.model
+    history.objects.bulk_create(
+        [
+            history(
+                **{f.attname: getattr(w, f.attname) for f in Woman._meta.concrete_fields},
+                history_date=timezone.now(),
+                history_type="+",
+                history_change_reason="registered from the padrón (mother's document)",
+            )
+            for w in Woman.objects.filter(document_number__in=[w.document_number for w in created])
+        ],
+        batch_size=1000,
+    )
+    return len(created)
