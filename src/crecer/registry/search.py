@@ -2,8 +2,9 @@
 
 A name is matched word by word: every word typed must be close to some word of the child's
 folded name (``Child.search_name``), in any order. Each pair scores 100 when equal, a little
-less for a word that starts with or contains what was typed, else rapidfuzz's ratio (83 for
-"quipse"/"quispe"); a child's score is the mean over the words typed. All matching children
+less for a word that starts with or contains what was typed, else its similarity by edits
+(rapidfuzz's optimal string alignment: 83 for "quipse"/"quispe", a swap being one edit); a
+child's score is the mean over the words typed. All matching children
 are ranked, never only the first ones found, and the result says how many matched: the
 page shows the best :data:`LIMIT` and says the list is cut.
 
@@ -25,7 +26,7 @@ from crecer.registry.identifiers import clean_number, fold
 from crecer.registry.models import Child
 
 LIMIT = 50  # children shown; the others are counted
-WORD_THRESHOLD = 75  # a typed word matches a name word from this rapidfuzz ratio (0–100)
+WORD_THRESHOLD = 75  # a typed word matches a name word from this similarity (0–100)
 # pg_trgm word similarity (0–1) a candidate needs for each word typed: low on purpose
 # ("quipse" in "quispe huaman maria" is 0.43); the Python score decides.
 TRIGRAM_THRESHOLD = 0.3
@@ -90,24 +91,31 @@ def _candidates(words: list[str], children: QuerySet) -> list[tuple[int, str]]:
 
 def rank_names(words: list[str], names: Iterable[tuple[int, str]]) -> list[tuple[int, float]]:
     """(pk, score) of the names in which every word of ``words`` has a close word, best first;
-    at equal scores the shorter name (fewer other words) first, then the name, then pk."""
+    at equal scores those with more words typed where the name has them, then the shorter
+    name (fewer other words), then the name, then pk."""
     names = list(names)
     vocabulary = {word for _pk, name in names for word in name.split()}
     scores = [_word_scores(typed, vocabulary) for typed in words]
     matched = []
     for pk, name in names:
         parts = name.split()
-        best = [max((table.get(part, 0.0) for part in parts), default=0.0) for table in scores]
-        if min(best, default=0.0) >= WORD_THRESHOLD:
-            matched.append((-sum(best) / len(best), len(parts), name, pk))
+        # Most names lack a close word for some word typed: skip them before scoring.
+        if any(table.keys().isdisjoint(parts) for table in scores):
+            continue
+        best = [max(table.get(part, 0.0) for part in parts) for table in scores]
+        # Words typed in the name's own order ("quispe maria" for QUISPE …) come first.
+        in_place = sum(part in table for part, table in zip(parts, scores, strict=False))
+        matched.append((-sum(best) / len(best), -in_place, len(parts), name, pk))
     matched.sort()
-    return [(pk, -score) for score, _length, _name, pk in matched]
+    return [(pk, -score) for score, _in_place, _length, _name, pk in matched]
 
 
 def _word_scores(typed: str, vocabulary: set[str]) -> dict[str, float]:
     """How close each word of the names is to one word typed (only those that match): scored
     once per distinct word, not once per child."""
-    from rapidfuzz import fuzz
+    # Optimal string alignment: a swap of two letters is one edit ("quipse" is 83 from
+    # QUISPE, but 67 from QUISGE, two edits away), as a typist makes it.
+    from rapidfuzz.distance import OSA
 
     table = {}
     for word in vocabulary:
@@ -118,7 +126,7 @@ def _word_scores(typed: str, vocabulary: set[str]) -> dict[str, float]:
         elif len(typed) >= 3 and typed in word:  # "a" is in nearly every name
             score = CONTAINED_SCORE
         else:
-            score = fuzz.ratio(typed, word, score_cutoff=WORD_THRESHOLD)
+            score = 100 * OSA.normalized_similarity(typed, word)
         if score >= WORD_THRESHOLD:
             table[word] = score
     return table
