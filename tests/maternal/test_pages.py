@@ -88,3 +88,21 @@ def test_the_list_shows_the_ongoing_pregnancies_of_the_territory(client, make_us
     client.force_login(make_user("enfermera", "health_worker", "050403"))
     html = client.get(reverse("maternal:pregnancies")).content.decode()
     assert "Quispe" in html
+
+
+def test_the_work_list_says_what_is_overdue_and_what_to_act_on(client, make_user, pregnant):
+    # 20 weeks, no check yet: the first check (due by week 14) is overdue; Hb 12.4 at 3,000 m
+    # is 10.3 adjusted, mild anemia in the 2nd trimester (see above), with no iron after it.
+    from crecer.maternal.models import MaternalHbTest
+
+    MaternalHbTest.objects.create(
+        pregnancy=pregnant, date=timezone.localdate(), hb_observed=12.4, altitude_m=3000
+    )
+    client.force_login(make_user("enfermera", "health_worker", "050403"))
+    client.get("/?lang=en")
+    page = client.get(reverse("maternal:pregnancies"))
+    (row,) = page.context["rows"]
+    assert "Prenatal checks on schedule" in row.overdue
+    assert row.anemic_untreated
+    assert not row.near_due_without_plan  # due in 20 weeks
+    assert "anemia without iron since the test" in page.content.decode()

@@ -44,6 +44,7 @@ class HbRow:
     altitude_m: float | None
     adjusted: float | None
     severity: str
+    anemic: bool | None = None  # None: no altitude, not classified
 
 
 def trimester(weeks: int) -> int:
@@ -122,6 +123,7 @@ def hb_rows(profile: Profile, pregnancy: Pregnancy, tests: list[MaternalHbTest])
                 altitude_m=test.altitude_m,
                 adjusted=None if np.isnan(adjusted) else round(float(adjusted), 1),
                 severity=str(assessed["severity_label"][i]),
+                anemic=None if np.isnan(adjusted) else bool(assessed["anemic"][i]),
             )
         )
     return rows
@@ -224,3 +226,85 @@ def women_from_registry(scope: str = "") -> int:
         batch_size=1000,
     )
     return len(created)
+
+
+# Within this many days of the FPP without a planned place of delivery, a pregnancy is flagged.
+NEAR_DUE_DAYS = 30
+
+
+@dataclass(frozen=True)
+class WorkRow:
+    pregnancy: Pregnancy
+    weeks: int
+    overdue: list[str]
+    anemic_untreated: bool
+    near_due_without_plan: bool
+
+
+def work_rows(profile: Profile, pregnancies: list[Pregnancy], as_of: date) -> list[WorkRow]:
+    """What each ongoing pregnancy needs as of ``as_of``: the requirements overdue (the pure
+    engine, all pregnancies at once), anemia (latest Hb) without an iron delivery after it,
+    and a due date within NEAR_DUE_DAYS without a planned place of delivery."""
+    from crecer.schedules import pregnancy_status
+
+    if not pregnancies or profile.schedules is None:
+        return []
+    ids = [p.pk for p in pregnancies]
+    services = list(
+        MaternalService.objects.filter(pregnancy_id__in=ids).values_list(
+            "pregnancy_id", "date", "code"
+        )
+    )
+    tests = {
+        t.pregnancy_id: t
+        for t in MaternalHbTest.objects.filter(pregnancy_id__in=ids).order_by("date")
+    }
+    row_of = {pk: row for row, pk in enumerate(ids)}
+    hb_code = profile.services.hb_test.recorded_as
+    events = [(row_of[p], d, c) for p, d, c in services] + [
+        (row_of[t.pregnancy_id], t.date, hb_code)
+        for t in MaternalHbTest.objects.filter(pregnancy_id__in=ids)
+    ]
+    status = pregnancy_status(
+        profile,
+        {"lmp_date": np.array([p.lmp_date for p in pregnancies], dtype="datetime64[D]")},
+        {
+            "pregnancy": np.array([e[0] for e in events], dtype=np.int64),
+            "date": np.array([e[1] for e in events], dtype="datetime64[D]"),
+            "code": np.array([e[2] for e in events], dtype=str),
+        },
+        as_of,
+    )
+    schedule = profile.schedules.in_force("pregnancy", as_of)
+    language = get_language() or "es"
+    names = {r.id: r.name.get(language) for r in schedule.requirements}
+    iron = {code for r in schedule.requirements if r.id.startswith("iron") for code in r.codes}
+    latest = {
+        pk: hb_rows(profile, p, [tests[pk]])[0]
+        for pk, p in zip(ids, pregnancies, strict=True)
+        if pk in tests
+    }
+    rows = []
+    for index, pregnancy in enumerate(pregnancies):
+        overdue = [
+            names[key]
+            for key in names
+            if f"{key}_overdue" in status.columns and status.columns[f"{key}_overdue"][index]
+        ]
+        test = latest.get(pregnancy.pk)
+        anemic = test is not None and bool(test.anemic)
+        treated = any(
+            p == pregnancy.pk and c in iron and test is not None and d >= test.date
+            for p, d, c in services
+        )
+        near = (pregnancy.due_date - as_of).days <= NEAR_DUE_DAYS
+        rows.append(
+            WorkRow(
+                pregnancy=pregnancy,
+                weeks=max(pregnancy.gestational_days(as_of), 0) // DAYS_PER_WEEK,
+                overdue=overdue,
+                anemic_untreated=anemic and not treated,
+                near_due_without_plan=near and not pregnancy.planned_delivery_place,
+            )
+        )
+    return rows

@@ -43,7 +43,7 @@ def pregnancies(request: HttpRequest) -> HttpResponse:
         request, Action.LIST, [], filter={"women": [p.woman_id for p in rows]}, row_count=len(rows)
     )
     today = timezone.localdate()
-    listed = [(p, p.gestational_days(today) // services.DAYS_PER_WEEK) for p in rows]
+    listed = services.work_rows(current_profile(), rows, today)
     context = {"rows": listed, "total": total, "shown": len(rows), "today": today}
     return render(request, "maternal/pregnancies.html", context)
 
