@@ -124,11 +124,12 @@ def open_data_values(request: HttpRequest, kind: str) -> HttpResponse:
 # 100 rows are ~50 KB of HTML and three A4 pages: light on a health post's connection; the
 # whole list is in the CSV/XLSX downloads.
 WORKLIST_PAGE_SIZE = 100
-# The ranking of a refresh's rows is reused for ten minutes (paging, printing, many users of one
-# facility): a refresh never changes, and a child deactivated meanwhile is not shown (the page
-# reads the children live); one found meanwhile drops out of "not found" within ten minutes.
-# Ranking a facility of 10,000 children takes ~1 s; at a minute, under 50 users these
-# recomputations made the slowest 5 % of work-list pages (p95 0.3-0.8 s).
+# What a work list computes in Python is reused for ten minutes (paging, printing, many users
+# of one facility): the children with severe anemia and the filter choices for a page, the
+# whole ranking for a download. A refresh never changes, and a child deactivated meanwhile is
+# not shown (the rows are read live); a download's "not found" may lag ten minutes. (A page
+# once ranked the whole scope in Python: ~1 s for a facility of 10,000 children, 5.3 s for a
+# region's manager; the database now orders and counts it, see worklist_rows.ordered.)
 RANKING_SECONDS = 600
 WORKLIST_TYPES = {
     "csv": ("text/csv; charset=utf-8", worklist_rows.to_csv),
