@@ -133,6 +133,7 @@ def world(tmp_path: Path, make_user) -> World:
     officer = make_user("registrador", "registry_officer", HOME)
     born = timezone.localdate() - timedelta(days=400)
     run = import_padron(padron(tmp_path, born), user=officer)
+    Child.objects.filter(dni=DNI).update(care_facility="PS HOME")  # a facility's work list
     child, gone = Child.objects.get(dni=DNI), Child.objects.get(dni="74000002")
     measured(child, born)
     duplicate, merge = merged_duplicate(child, officer)
