@@ -49,6 +49,10 @@ def population():
     # A: delivered at 39 weeks in a facility, 3,100 g, checks at weeks 8, 16, 22, 26, 30, 34, 37.
     a = delivered("41000001", date(2025, 6, 1), 39, "institutional", 3100)
     checks(a, [8, 16, 22, 26, 30, 34, 37])
+    for week in (20, 30):  # dT, code 90714: two doses, required by weeks 28 and 36 (profile)
+        MaternalService.objects.create(
+            pregnancy=a, date=a.lmp_date + timedelta(weeks=week), code="90714"
+        )
     # B: delivered at home at 35 weeks, 2,300 g; checks at weeks 20 and 30.
     b = delivered("41000002", date(2025, 7, 1), 35, "home", 2300)
     checks(b, [20, 30])
@@ -88,6 +92,8 @@ def test_maternal_indicators_counted_on_paper(population):
     # First check before day 98 (14 weeks): A (week 8) and D (week 10); B's was week 20.
     assert district["first_check_first_trimester"] == (2, 3)
     assert district["anemia_pregnancy"] == (0, 1)  # D not anemic
+    assert district["dt_deliveries"] == (1, 2)  # A had both dT doses, B none
+    assert district["iron_folic_deliveries"] == (0, 2)  # no iron + folic acid delivered
     assert values("district", "050101")["anemia_pregnancy"] == (1, 1)  # E anemic
     assert values("country", "PE")["anemia_pregnancy"] == (1, 2)
 
