@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from types import TracebackType
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 Say = Callable[[str], None]
@@ -32,6 +33,7 @@ class Step:
     def __init__(self, say: Say, what: str, estimate: float, every: float = EVERY_SECONDS):
         self.say, self.what, self.estimate, self.every = say, what, max(estimate, 1.0), every
         self.seconds = 0.0
+        self.language = translation.get_language()  # the ticker's thread speaks it too
         self._started = 0.0
         self._done = threading.Event()
         self._ticker = threading.Thread(target=self._tick, daemon=True)
@@ -58,6 +60,10 @@ class Step:
         return duration(self.estimate - elapsed)
 
     def _tick(self) -> None:
+        with translation.override(self.language):
+            self._tick_until_done()
+
+    def _tick_until_done(self) -> None:
         while not self._done.wait(self.every):
             elapsed = time.monotonic() - self._started
             values = {"what": self.what, "spent": duration(elapsed), "left": self._left(elapsed)}
