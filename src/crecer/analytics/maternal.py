@@ -100,21 +100,33 @@ def build_status(
     end = frame["outcome_date"].to_numpy().astype("datetime64[D]")
     delivered = frame["outcome"].is_in(list(BIRTHS)) & frame["outcome_date"].is_not_null()
     events = pl.concat([services, hb.select("pregnancy_id", "date", pl.lit(hb_code).alias("code"))])
-    row_of = {pid: row for row, pid in enumerate(frame["pregnancy_id"].to_list())}
-    event_rows = np.array([row_of[p] for p in events["pregnancy_id"].to_list()], dtype=np.int64)
+    # The frame is sorted by pregnancy: an event's row is found by binary search, and codes are
+    # encoded once (a categorical) for both schedules.
+    ids = frame["pregnancy_id"].to_numpy()
+    event_rows = np.searchsorted(ids, events["pregnancy_id"].to_numpy()).astype(np.int64)
+    vocabulary = events["code"].unique().sort().to_list()
+    codes = events["code"].cast(pl.Enum(vocabulary))
     engine_events = {
         "pregnancy": event_rows,
         "date": events["date"].to_numpy().astype("datetime64[D]"),
-        "code": events["code"].to_numpy().astype(str),
+        "code": codes.to_physical().to_numpy().astype(np.int64),
     }
     lmp = frame["lmp_date"].to_numpy().astype("datetime64[D]")
     ended_on = np.where(ended.to_numpy(), end, np.datetime64("NaT"))
     prenatal = pregnancy_status(
-        profile, {"lmp_date": lmp, "end_date": ended_on}, engine_events, as_of
+        profile,
+        {"lmp_date": lmp, "end_date": ended_on},
+        engine_events,
+        as_of,
+        code_vocabulary=vocabulary,
     )
     delivery = np.where(delivered.to_numpy(), end, np.datetime64("NaT"))
     postnatal = postpartum_status(
-        profile, {"lmp_date": lmp, "delivery_date": delivery}, engine_events, as_of
+        profile,
+        {"lmp_date": lmp, "delivery_date": delivery},
+        engine_events,
+        as_of,
+        code_vocabulary=vocabulary,
     )
     day = np.datetime64(as_of, "D")
     on = np.where(np.isnat(ended_on), day, np.minimum(ended_on, day))
