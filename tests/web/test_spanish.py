@@ -54,6 +54,9 @@ class World:
     event_run: object
     pairs: list[CandidatePair]  # pending, one of two registry records and one outside record
     done: list[CandidatePair]  # decided: the merge and the link
+    woman: object  # the child's mother, pregnant again, with services and an Hb test
+    births_run: object  # a births import: one newborn registered, one row quarantined
+    maternal_run: object  # a pregnancy-services import
 
 
 def padron(tmp_path: Path, born: date) -> Path:
@@ -123,6 +126,69 @@ def event_import(tmp_path: Path, worker):
     return import_events(write_events(tmp_path / "eventos.csv", rows), user=worker)
 
 
+@dataclass
+class Maternal:
+    woman: object
+    births_run: object
+    events_run: object
+
+
+def maternal(tmp_path: Path, born: date) -> Maternal:
+    """The child's mother (DNI 41234567, as in the padrón row), 20 weeks pregnant, and two
+    imports: a birth of hers (a newborn registered from it) and her prenatal services."""
+    import csv
+
+    from crecer.maternal.births import import_births
+    from crecer.maternal.events import import_maternal_events
+    from crecer.maternal.models import Pregnancy, Woman
+
+    woman = Woman.objects.create(
+        document_type="DNI", document_number="41234567", paternal_surname="HUAMÁN",
+        given_names="ROSA", district_id=HOME, care_facility="PS HOME",
+    )  # fmt: skip
+    today = timezone.localdate()
+    Pregnancy.objects.create(woman=woman, lmp_date=today - timedelta(weeks=20))
+    Pregnancy.objects.create(woman=woman, lmp_date=born - timedelta(days=280))
+    births = tmp_path / "cnv.csv"
+    with births.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";")
+        writer.writerow(
+            [
+                "NU_CNV",
+                "TIPO_DOC_MADRE",
+                "NU_DOC_MADRE",
+                "FE_NACIDO",
+                "SEXO_NACIDO",
+                "PESO_NACIDO",
+                "SEMANA_GESTACION",
+                "CO_UBIGEO",
+            ]
+        )
+        writer.writerow(
+            ["1000777001", "DNI", "41234567", born.strftime("%d/%m/%Y"), "2", "3150", "39", HOME]
+        )
+        writer.writerow(["1000777002", "DNI", "123", "31/02/2026", "2", "", "", HOME])
+    events = tmp_path / "his_gestantes.csv"
+    with events.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(
+            [
+                "Fecha_Atencion",
+                "Tipo_Doc_Paciente",
+                "Numero_Documento_Paciente",
+                "Codigo_Item",
+                "Valor_Lab",
+                "Codigo_Unico",
+                "Hemoglobina",
+            ]
+        )
+        day = (today - timedelta(weeks=8)).strftime("%d/%m/%Y")
+        writer.writerow([day, "DNI", "41234567", "Z3491", "", FACILITY, ""])
+        writer.writerow([day, "DNI", "41234567", "85018", "", FACILITY, "10.9"])
+        writer.writerow([day, "DNI", "49999999", "Z3491", "", FACILITY, ""])  # no such woman
+    return Maternal(woman, import_births(births), import_maternal_events(events))
+
+
 @pytest.fixture
 def world(tmp_path: Path, make_user) -> World:
     from crecer.analytics.refresh import refresh
@@ -148,8 +214,13 @@ def world(tmp_path: Path, make_user) -> World:
     registry.deactivate(gone, officer, "se mudó a otra región")
     pairs = pending_pairs(child, twin)
     event_run = event_import(tmp_path, make_user("digitador", "health_worker", HOME))
+    mother = maternal(tmp_path, born)
     refresh(timezone.localdate().replace(day=1) - timedelta(days=1), "", load_profile("peru"))
-    return World(child, duplicate, gone, run, event_run, pairs, [merge, linked, refused, automatic])
+    decided = [merge, linked, refused, automatic]
+    return World(
+        child, duplicate, gone, run, event_run, pairs, decided,
+        mother.woman, mother.births_run, mother.events_run,
+    )  # fmt: skip
 
 
 def make_unlinked_twin(child: Child, officer) -> Child:
@@ -242,6 +313,38 @@ PROBES: dict[str, Probe] = {
     "territory:unit": lambda world: [
         (reverse("territory:unit", args=[code]), {}) for code in ("05", "0501", HOME)
     ],
+}
+MATERNAL_INDICATORS = (
+    "prenatal_6_deliveries", "first_check_first_trimester", "anemia_pregnancy",
+    "institutional_delivery", "low_birth_weight_deliveries", "postnatal_2_checks",
+)  # fmt: skip
+
+
+def pregnancy_forms(world: World) -> list[Visit]:
+    return [
+        (reverse("maternal:record", args=[pregnancy.pk, kind]), {})
+        for pregnancy in world.woman.pregnancies.all()  # type: ignore[attr-defined]
+        for kind in ("service", "hb")
+    ]
+
+
+def women_behind(world: World) -> list[Visit]:
+    country = [(reverse("maternal:women_country", args=[i]), {}) for i in MATERNAL_INDICATORS]
+    return country + [(reverse("maternal:women", args=[i, HOME]), {}) for i in MATERNAL_INDICATORS]
+
+
+PROBES |= {
+    "maternal:woman": run_page("maternal:woman", "woman"),
+    "maternal:new_pregnancy": run_page("maternal:new_pregnancy", "woman"),
+    "maternal:record": pregnancy_forms,
+    "maternal:import_run": run_page("maternal:import_run", "births_run"),
+    "maternal:import_run_csv": run_page("maternal:import_run_csv", "births_run"),
+    "maternal_events:import_run": run_page("maternal_events:import_run", "maternal_run"),
+    "maternal_events:import_run_csv": run_page("maternal_events:import_run_csv", "maternal_run"),
+    "maternal:women_country": women_behind,
+    "maternal:women": lambda world: [],  # visited with women_country
+    "maternal:indicators": query("maternal:indicators", {}, {"code": HOME}, {"code": "05"}),
+    "maternal:pregnancies": query("maternal:pregnancies", {}, {"code": HOME}),
 }
 # Not visited: what they show is another route's page.
 SKIPPED = {

@@ -10,13 +10,16 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 
 STORED_LENGTH = 100  # the history's reason column: longer reasons were cut there
 
 # The most specific first: "linked to outside list run #3" would also read as LINKED, cut.
 STORED_FORMS = (
     gettext_noop("registered"),
+    gettext_noop("registered from a births file (CNV)"),
+    gettext_noop("registered from a births file"),
+    gettext_noop("registered from a services file (FUR)"),
     gettext_noop("deactivated: %(reason)s"),
     gettext_noop("import %(file)s"),
     gettext_noop("merge: #%(merged)s is a duplicate of #%(survivor)s (%(reason)s)"),
@@ -32,8 +35,15 @@ STORED_FORMS = (
     gettext_noop("#%(child)s was linked"),
     gettext_noop("the record was linked to another child"),
 )
-# django-simple-history's names of a history row's kind; it ships no Spanish of its own.
+# django-simple-history's names of a history row's kind (its admin pages ask for them); it
+# ships no Spanish of its own. "Created" is also an import report's column (rows created).
 HISTORY_KINDS = (gettext_noop("Created"), gettext_noop("Changed"), gettext_noop("Deleted"))
+# The same on a child's page, where a record (not rows) was created.
+KIND_LABELS = {
+    "+": pgettext_lazy("a record's history", "Created"),
+    "~": pgettext_lazy("a record's history", "Changed"),
+    "-": pgettext_lazy("a record's history", "Deleted"),
+}
 
 _PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
@@ -46,6 +56,11 @@ def shown(stored: str) -> str:
         if found:
             return gettext(form) % found.groupdict()
     return stored
+
+
+def kind_shown(code: str) -> str:
+    """A history row's kind (``+``, ``~``, ``-``) in the active language."""
+    return str(KIND_LABELS.get(code, code))
 
 
 @cache

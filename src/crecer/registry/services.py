@@ -45,7 +45,7 @@ def history_of(child: Child) -> list[dict[str, Any]]:
                 "when": record.history_date,
                 "who": record.history_user,
                 "why": record.history_change_reason or "",
-                "kind": record.get_history_type_display(),
+                "kind": history_reasons.kind_shown(record.history_type),
                 "changes": changes,
             }
         )
