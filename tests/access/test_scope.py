@@ -72,7 +72,23 @@ def world(tmp_path: Path, make_user) -> World:
     away_officer = make_user("away_officer", "registry_officer", AWAY)
     padron = write_padron(tmp_path / "secreto.csv", [child_row(dni="74000003", cnv="")])
     run = import_padron(padron, user=away_officer)
+    make_away_woman()
     return World(home, away, run)
+
+
+def make_away_woman() -> None:
+    """A pregnant woman of the away district, named like the away child's hidden name."""
+    from crecer.maternal.models import Pregnancy, Woman
+
+    woman = Woman.objects.create(
+        document_type="DNI",
+        document_number="74000009",
+        paternal_surname=SECRET_NAME,
+        given_names=HIDDEN_NAME,
+        district_id=AWAY,
+        care_facility="PS AWAY",
+    )
+    Pregnancy.objects.create(woman=woman, lmp_date=date(2026, 3, 1))
 
 
 # Every role, in every kind of scope that holds the home child but not the away one.
@@ -247,6 +263,94 @@ def event_runs(name: str) -> Probe:
     return probe
 
 
+def away_woman():
+    from crecer.maternal.models import Woman
+
+    return Woman.objects.get(document_number="74000009")
+
+
+def woman_by_id(name: str, method: str = "get") -> Probe:
+    def probe(client: Client, world: World) -> list:
+        url = reverse(name, args=[away_woman().pk])
+        return [getattr(client, method)(url, {"lmp_date": "2026-05-01"})]
+
+    return probe
+
+
+def record_pregnancy_event(client: Client, world: World) -> list:
+    pregnancy = away_woman().pregnancies.get()
+    responses = []
+    for kind in ("service", "hb"):
+        url = reverse("maternal:record", args=[pregnancy.pk, kind])
+        data = {"date": "2026-04-01", "code": "Z3491", "hb": "11"}
+        responses += [client.get(url), client.post(url, data)]
+    return responses
+
+
+def maternal_indicators(client: Client, world: World) -> list:
+    from crecer.analytics.refresh import refresh
+    from crecer.norms import load_profile
+
+    refresh(date(2026, 6, 30), "", load_profile("peru"))
+    url = reverse("maternal:indicators")
+    return [client.get(url, {"code": code}) for code in (AWAY, AWAY[:4], "05", "")]
+
+
+def maternal_women(name: str) -> Probe:
+    def probe(client: Client, world: World) -> list:
+        from crecer.analytics.refresh import refresh
+        from crecer.norms import load_profile
+
+        refresh(date(2026, 6, 30), "", load_profile("peru"))
+        if name == "maternal:women_country":
+            return [client.get(reverse(name, args=["anemia_pregnancy"]))]
+        return [
+            client.get(reverse(name, args=["first_check_first_trimester", code]))
+            for code in (AWAY, AWAY[:4], "05")
+        ]
+
+    return probe
+
+
+def maternal_runs(name: str) -> Probe:
+    """A births or pregnancy-services import of the away district, seen from home."""
+
+    def probe(client: Client, world: World) -> list:
+        import csv
+        import tempfile
+
+        from django.contrib.auth import get_user_model
+
+        from crecer.access.scopes import parse_scope
+        from crecer.access.services import assign
+        from crecer.maternal.births import import_births
+        from crecer.maternal.events import import_maternal_events
+
+        worker, created = get_user_model().objects.get_or_create(username="away_midwife")
+        if created:
+            assign(worker, "health_worker", parse_scope(AWAY), personal_data=False)
+        folder = Path(tempfile.mkdtemp())
+        if name.startswith("maternal_events:"):
+            path = folder / "his.csv"
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["Fecha_Atencion", "Numero_Documento_Paciente", "Codigo_Item"])
+                writer.writerow(["01/04/2026", "74000009", "Z3491"])
+                writer.writerow(["01/04/2026", "74000003", "Z3491"])
+            run = import_maternal_events(path, user=worker)
+        else:
+            path = folder / "cnv.csv"
+            with path.open("w", newline="", encoding="utf-8") as handle:
+                writer = csv.writer(handle)
+                writer.writerow(["NU_CNV", "NU_DOC_MADRE", "FE_NACIDO", "SEXO_NACIDO", "CO_UBIGEO"])
+                writer.writerow(["1000999001", "74000003", "01/04/2026", "2", AWAY])
+                writer.writerow(["12", "74000009", "01/04/2026", "2", AWAY])
+            run = import_births(path, user=worker)
+        return [client.get(reverse(name, args=[run.pk]))]
+
+    return probe
+
+
 def away_pairs(world: World) -> list:
     """A duplicate pair across the two districts and an outside record of the away child: a
     home user may decide neither (the away child is in both)."""
@@ -298,6 +402,14 @@ MUST_BE_404 = {
     "health:record",
     "health:import_run",
     "health:import_run_csv",
+    "maternal:woman",
+    "maternal:new_pregnancy",
+    "maternal:record",
+    "maternal:women",
+    "maternal:import_run",
+    "maternal:import_run_csv",
+    "maternal_events:import_run",
+    "maternal_events:import_run_csv",
     "linkage:pair",
     "linkage:undo",
 }
@@ -317,6 +429,19 @@ ROUTES: dict[str, Probe] = {
     "linkage:queue": linkage_queue,
     "linkage:pair": linkage_pair("linkage:pair"),
     "linkage:undo": linkage_pair("linkage:undo", "post"),
+    "maternal:pregnancies": plain("maternal:pregnancies"),
+    "maternal:woman": woman_by_id("maternal:woman"),
+    "maternal:new_pregnancy": woman_by_id("maternal:new_pregnancy", "post"),
+    "maternal:record": record_pregnancy_event,
+    "maternal:indicators": maternal_indicators,
+    "maternal:women": maternal_women("maternal:women"),
+    "maternal:women_country": maternal_women("maternal:women_country"),
+    "maternal:import": plain("maternal:import"),
+    "maternal:import_run": maternal_runs("maternal:import_run"),
+    "maternal:import_run_csv": maternal_runs("maternal:import_run_csv"),
+    "maternal_events:import": plain("maternal_events:import"),
+    "maternal_events:import_run": maternal_runs("maternal_events:import_run"),
+    "maternal_events:import_run_csv": maternal_runs("maternal_events:import_run_csv"),
     "health:child_events": child_by_id("health:child_events"),
     "health:record": record_event,
     "health:import": plain("health:import"),
