@@ -1,11 +1,16 @@
-"""Every page in Spanish. Each route is visited by a user of each role (and by nobody logged in)
-over a district with a child who has growth checks, Hb tests, services, a merge, outside-list
-links, an import with quarantined rows and a refresh; a page fails when
+"""Every page in Spanish. Each route (the URL resolver's) is visited by nobody logged in and by
+a user of each role, over a district with a child who has growth checks, an Hb test, services,
+a merge, outside-list links (one automatic), an import with quarantined rows and a refresh, and
+with her mother pregnant again (services, a births import, a services import); the admin site
+is visited by an administrator. A page fails when
 
 - it looks up a message id that the compiled Spanish catalogue does not translate (every
-  gettext, pgettext and ngettext call is recorded while the page renders, lazy ones included), or
+  gettext, pgettext and ngettext call is recorded while the page renders, lazy ones included),
 - its visible text holds an English sentence of the catalogue (a message shown without being
-  translated, such as a reason stored in the database)."""
+  translated, such as a reason stored in the database), or English words that never went
+  through gettext at all.
+
+The catalogue itself must be complete (nothing fuzzy or empty) and compiled."""
 
 from __future__ import annotations
 
@@ -53,7 +58,7 @@ class World:
     run: object  # the padrón import, with quarantined rows
     event_run: object
     pairs: list[CandidatePair]  # pending, one of two registry records and one outside record
-    done: list[CandidatePair]  # decided: the merge and the link
+    done: list[CandidatePair]  # decided: the merge, the links, one refused
     woman: object  # the child's mother, pregnant again, with services and an Hb test
     births_run: object  # a births import: one newborn registered, one row quarantined
     maternal_run: object  # a pregnancy-services import
