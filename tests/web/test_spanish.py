@@ -673,3 +673,22 @@ def test_the_catalogue_is_complete_and_compiled():
         compiled = gnu.GNUTranslations(file)._catalog  # type: ignore[attr-defined]
     ids = {(key[0] if isinstance(key, tuple) else key).split("\x04")[-1] for key in compiled}
     assert [e.msgid for e in entries if e.msgid not in ids] == []
+
+
+@pytest.mark.parametrize("status", [403, 404, 500])
+def test_the_error_pages_are_in_spanish(status, monkeypatch, rf):
+    """The pages Django answers with when a view fails (500 included: no view renders it)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    handler = get_resolver().resolve_error_handler(status)
+    request = rf.get("/anywhere/", HTTP_ACCEPT_LANGUAGE="es")
+    exception = {403: PermissionDenied(), 404: Http404()}.get(status)
+    with translation.override("es"), recorded(monkeypatch) as seen:
+        response = handler(request) if exception is None else handler(request, exception)
+    assert response.status_code == status
+    assert '<html lang="es">' in response.content.decode()
+    assert untranslated(seen) == []
+    text = VisibleText.of(response.content.decode())
+    assert english_sentences().findall(text) == []
+    assert ENGLISH_WORDS.findall(text) == []
