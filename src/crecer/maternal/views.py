@@ -29,7 +29,7 @@ def _logged(request: HttpRequest, woman: Woman, action: str = Action.VIEW) -> No
     audit.record(request, action, [], filter={"woman": woman.pk}, row_count=1)
 
 
-@login_required
+@policy.page(Can.VIEW_PERSONAL)
 def pregnancies(request: HttpRequest) -> HttpResponse:
     women = Woman.objects.visible_to(request.user)
     ongoing = (
@@ -123,7 +123,7 @@ def _scope_code(user) -> str:
     return scope.territory_code if not scope.national else ""
 
 
-@login_required
+@policy.page()
 def indicators(request: HttpRequest) -> HttpResponse:
     profile = current_profile()
     code = request.GET.get("code") or _scope_code(request.user)

@@ -45,6 +45,8 @@ MAIN = (
     Entry("registry:import", _("Import")),
     Entry("linkage:queue", _("Duplicates"), undeclared=Can.EDIT_REGISTRY),
     Entry("health:import", _("Import services")),
+    Entry("maternal:pregnancies", _("Pregnancies")),
+    Entry("maternal:indicators", _("Maternal indicators")),
     Entry("registry:quality", _("Quality")),
     Entry("access:log", _("Access log")),
 )
