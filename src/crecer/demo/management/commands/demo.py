@@ -183,7 +183,28 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.describe_population(result)
         self.link(scope, lists)
+        self.women(scope, seed)
         return True
+
+    def women(self, scope: str, seed: int) -> None:
+        """The mothers as women, the pregnancies behind the year's births, women pregnant now
+        (crecer.demo.women)."""
+        from crecer.demo import women
+
+        result = women.populate(scope, timezone.localdate(), seed)
+        if "skipped" in result:
+            return
+        self.say(
+            _(
+                "%(women)s women from the padrón, %(deliveries)s deliveries in the year, "
+                "%(ongoing)s pregnant now."
+            )
+            % {
+                "women": result["women_from_padron"],
+                "deliveries": result["deliveries"],
+                "ongoing": result["ongoing"],
+            }
+        )
 
     def describe_population(self, result: dict) -> None:
         achieved = result["achieved"]
