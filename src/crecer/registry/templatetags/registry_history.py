@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from crecer.registry.history_reasons import shown
+from crecer.registry import history_reasons
 
 register = template.Library()
 
@@ -13,4 +13,10 @@ register = template.Library()
 def reason_shown(stored: str) -> str:
     """``{{ entry.why|reason_shown }}``: a history or deactivation reason, translated when it is
     one of Crecer's own (a person's words stay as typed)."""
-    return shown(stored or "")
+    return history_reasons.shown(stored or "")
+
+
+@register.filter
+def kind_shown(code: str) -> str:
+    """``{{ record.history_type|kind_shown }}``: Creado, Modificado or Eliminado (a record's)."""
+    return history_reasons.kind_shown(code)
