@@ -630,6 +630,8 @@ def test_a_reason_cut_by_the_history_column_is_still_recognised():
     with translation.override("es"):
         assert shown(stored).startswith("fusión: #5 es un duplicado de #2 (xxx")
     assert shown("tested (adm") == "tested (adm"  # short: never taken for a cut reason
+    typed = "la madre trajo el DNI " * 5  # a person's words, as long as the column holds
+    assert shown(typed[:STORED_LENGTH]) == typed[:STORED_LENGTH]
 
 
 # --- the catalogue itself ---------------------------------------------------------------------

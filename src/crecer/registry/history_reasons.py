@@ -65,7 +65,8 @@ def kind_shown(code: str) -> str:
 
 @cache
 def _pattern(form: str, cut: bool) -> re.Pattern[str]:
-    """A stored form as a pattern; ``cut``: the stored text may stop anywhere in its last part."""
+    """A stored form as a pattern; ``cut``: the stored text may stop anywhere in its last part
+    (not for a form that starts with a person's words: cut, it reads as their words alone)."""
     pieces = _PLACEHOLDER.split(form)  # literal, name, literal, name, …, literal
     literals, names = pieces[::2], pieces[1::2]
     regex = "".join(
@@ -73,7 +74,7 @@ def _pattern(form: str, cut: bool) -> re.Pattern[str]:
         for literal, name in zip(literals, names, strict=False)
     )
     tail = literals[-1]
-    if cut and names:
+    if cut and names and literals[0]:
         regex += "(?:" + "|".join(re.escape(tail[:n]) for n in range(len(tail), -1, -1)) + ")"
     else:
         regex += re.escape(tail)
