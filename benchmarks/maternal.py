@@ -28,7 +28,7 @@ import django
 
 django.setup()
 
-from crecer.analytics.maternal import build_status  # noqa: E402
+from crecer.maternal.status import build_status  # noqa: E402
 from crecer.norms import load_profile  # noqa: E402
 
 AS_OF = date(2026, 6, 30)

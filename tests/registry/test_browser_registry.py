@@ -58,5 +58,7 @@ def test_officer_imports_searches_and_reads_history(browser, site):
     page.get_by_role("link", name="QUISPE HUAMÁN, MARÍA").click()
     child = page.locator("main").inner_text()
     assert "71234567" in child
-    assert "import padron_huamanguilla.csv" in child  # the history says where it came from
+    assert (
+        "importación de padron_huamanguilla.csv" in child
+    )  # the history says where it came from (in Spanish)
     page.close()

@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from crecer.analytics import extract
 from crecer.analytics.indicators import levels_within, values_by_territory
-from crecer.analytics.maternal import maternal_status
 from crecer.analytics.models import STATUS_COLUMNS, ChildStatus, IndicatorValue, Refresh
 from crecer.analytics.status import compute_status, district_chunks
 from crecer.ingest import bulk
@@ -24,6 +23,17 @@ Progress = Callable[[str, float], None]  # stage name, seconds it took
 
 class NoCatalogue(ValueError):
     pass
+
+
+# Indicator values other apps add to a refresh (name -> function of scope, as-of date, profile
+# and levels giving rows of VALUE_SCHEMA): the maternal app registers its indicators here, so
+# that analytics imports no app built on it.
+Contribution = Callable[[str, date, Profile, list[str]], pl.DataFrame]
+CONTRIBUTIONS: dict[str, Contribution] = {}
+
+
+def contribute(name: str, values: Contribution) -> None:
+    CONTRIBUTIONS[name] = values
 
 
 # Children per status chunk: ~2 GB of events and status at a time (the national population in
@@ -85,11 +95,9 @@ def refresh(as_of: date, scope: str, profile: Profile, progress: Progress | None
     levels = levels_within(scope, profile)
     values = values_by_territory(status, profile.analytics.indicators, levels, profile)
     clock.lap("aggregate")
-    maternal = profile.analytics.maternal_indicators
-    if maternal:
-        pregnancies = maternal_status(scope, as_of, profile)
-        values = pl.concat([values, values_by_territory(pregnancies, maternal, levels, profile)])
-        clock.lap("maternal")
+    for name, more in CONTRIBUTIONS.items():
+        values = pl.concat([values, more(scope, as_of, profile, levels)])
+        clock.lap(name)
     timings = clock.timings
     with transaction.atomic():
         Refresh.objects.filter(as_of=as_of, scope=scope).delete()

@@ -13,10 +13,10 @@ import polars as pl
 from crecer.access import policy
 from crecer.analytics.dashboard import Cell, cell_for, latest_refresh
 from crecer.analytics.indicators import counted
-from crecer.analytics.maternal import maternal_status
 from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.analytics.public import hidden_cells
 from crecer.maternal.models import Pregnancy, Woman
+from crecer.maternal.status import maternal_status
 from crecer.norms import Profile
 from crecer.norms.indicators import Indicator
 

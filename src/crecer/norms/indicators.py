@@ -84,7 +84,7 @@ BASE_STATUS_COLUMNS: dict[str, StatusColumn] = {
 }
 
 
-# The per-pregnancy status the maternal indicators count (crecer.analytics.maternal builds it):
+# The per-pregnancy status the maternal indicators count (crecer.maternal.status builds it):
 # one row per pregnancy with its FUR up to the as-of date; ``age_days`` is the gestational age
 # (days since the FUR) on the as-of date, or on the outcome date for an ended pregnancy.
 MATERNAL_STATUS_COLUMNS: dict[str, StatusColumn] = {
