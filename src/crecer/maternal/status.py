@@ -4,7 +4,8 @@ its FUR in the two years up to the as-of date — its gestational age, what the 
 postpartum schedules say is done (the pure ``schedules`` engine, an ended pregnancy evaluated
 as of its end), the latest Hb classified by its trimester (the pure ``anemia`` package), the
 delivery's place, weight and term — placed at the woman's residence, so that
-:func:`crecer.analytics.indicators.values_by_territory` counts it like a child."""
+:func:`crecer.analytics.indicators.values_by_territory` counts it like a child. The refresh
+calls :func:`maternal_values` (registered by the app: analytics does not import maternal)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import date, timedelta
 import numpy as np
 import polars as pl
 
+from crecer.analytics.indicators import VALUE_SCHEMA, values_by_territory
 from crecer.anemia import assess_hemoglobin
 from crecer.maternal.models import (
     Birth,
@@ -33,6 +35,15 @@ PERIOD_DAYS = 365  # "delivered in the period": the year up to the as-of date
 LONGEST_DAYS = 45 * 7  # an "ongoing" pregnancy older than 45 weeks is a record never closed
 PRENATAL = "prenatal"  # the requirement whose codes are prenatal checks
 BIRTHS = (Outcome.LIVE_BIRTH, Outcome.STILLBIRTH)
+
+
+def maternal_values(scope: str, as_of: date, profile: Profile, levels: list[str]) -> pl.DataFrame:
+    """The maternal indicators' values by territory, for :func:`crecer.analytics.refresh`."""
+    indicators = profile.analytics.maternal_indicators if profile.analytics else []
+    if not indicators:
+        return pl.DataFrame(schema=VALUE_SCHEMA)
+    status = maternal_status(scope, as_of, profile)
+    return values_by_territory(status, indicators, levels, profile)
 
 
 def pregnancies_frame(scope: str, as_of: date) -> pl.DataFrame:
