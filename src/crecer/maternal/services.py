@@ -255,15 +255,12 @@ def work_rows(profile: Profile, pregnancies: list[Pregnancy], as_of: date) -> li
             "pregnancy_id", "date", "code"
         )
     )
-    tests = {
-        t.pregnancy_id: t
-        for t in MaternalHbTest.objects.filter(pregnancy_id__in=ids).order_by("date")
-    }
+    all_tests = list(MaternalHbTest.objects.filter(pregnancy_id__in=ids).order_by("date"))
+    tests = {t.pregnancy_id: t for t in all_tests}  # the latest of each pregnancy
     row_of = {pk: row for row, pk in enumerate(ids)}
     hb_code = profile.services.hb_test.recorded_as
     events = [(row_of[p], d, c) for p, d, c in services] + [
-        (row_of[t.pregnancy_id], t.date, hb_code)
-        for t in MaternalHbTest.objects.filter(pregnancy_id__in=ids)
+        (row_of[t.pregnancy_id], t.date, hb_code) for t in all_tests
     ]
     status = pregnancy_status(
         profile,
@@ -279,6 +276,10 @@ def work_rows(profile: Profile, pregnancies: list[Pregnancy], as_of: date) -> li
     language = get_language() or "es"
     names = {r.id: r.name.get(language) for r in schedule.requirements}
     iron = {code for r in schedule.requirements if r.id.startswith("iron") for code in r.codes}
+    last_iron: dict[int, date] = {}  # the latest iron delivery of each pregnancy
+    for pk, day, code in services:
+        if code in iron and day > last_iron.get(pk, date.min):
+            last_iron[pk] = day
     latest = {
         pk: hb_rows(profile, p, [tests[pk]])[0]
         for pk, p in zip(ids, pregnancies, strict=True)
@@ -293,10 +294,7 @@ def work_rows(profile: Profile, pregnancies: list[Pregnancy], as_of: date) -> li
         ]
         test = latest.get(pregnancy.pk)
         anemic = test is not None and bool(test.anemic)
-        treated = any(
-            p == pregnancy.pk and c in iron and test is not None and d >= test.date
-            for p, d, c in services
-        )
+        treated = test is not None and last_iron.get(pregnancy.pk, date.min) >= test.date
         near = (pregnancy.due_date - as_of).days <= NEAR_DUE_DAYS
         rows.append(
             WorkRow(
