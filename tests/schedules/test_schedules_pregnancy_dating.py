@@ -4,6 +4,7 @@ import numpy as np
 from numpy.testing import assert_array_equal
 
 from crecer.schedules import (
+    dating_fur,
     due_date,
     gestational_days,
     gestational_weeks,
@@ -60,3 +61,48 @@ def test_vectorised_over_pregnancies():
     assert_array_equal(gestational_days(lmp, on), [151, 92])
     assert_array_equal(trimester(lmp, on), [2, 1])
     assert_array_equal(pregnancy_month(lmp, on, 30.4375), [5, 4])
+
+
+# Redating by ultrasound: ACOG Committee Opinion 700 (2017), table 1, as the profile's
+# schedules.pregnancy_dating holds it (up to 8 6/7 weeks: more than 5 days apart; 9 0/7 to
+# 15 6/7: 7; 16 0/7 to 21 6/7: 10; 22 0/7 to 27 6/7: 14; 28 0/7 and later: 21).
+ACOG_BEFORE = [63, 112, 154, 196, 315]
+ACOG_MORE_THAN = [5, 7, 10, 14, 21]
+
+
+def redated(scan_days, apart):
+    """Whether an ultrasound measuring ``scan_days`` whose implied FUR is ``apart`` days after
+    the reported one redates the pregnancy (the FUR reported is 2025-01-01)."""
+    scan = FUR + np.timedelta64(scan_days + apart, "D")  # so that scan - scan_days = FUR + apart
+    dated, by_us = dating_fur(FUR, scan, float(scan_days), ACOG_BEFORE, ACOG_MORE_THAN)
+    assert dated == (FUR + apart if by_us else FUR)
+    return bool(by_us)
+
+
+def test_acog_bands_at_their_boundaries():
+    # 8 weeks 6 days (62 days): 5 days apart keeps the FUR, 6 redates.
+    assert not redated(62, 5) and redated(62, 6)
+    # 9 weeks 0 days (63 days) is the next band: 6 and 7 keep it, 8 redates.
+    assert not redated(63, 7) and redated(63, -8)
+    # 15 6/7 (111) still 7; 16 0/7 (112) allows 10.
+    assert redated(111, 8) and not redated(112, 10) and redated(112, 11)
+    # 21 6/7 (153) allows 10; 22 0/7 (154) allows 14; 28 0/7 (196) allows 21.
+    assert redated(153, 11) and not redated(154, 14) and redated(154, -15)
+    assert not redated(196, 21) and redated(196, 22)
+
+
+def test_no_fur_is_dated_by_the_ultrasound_and_a_late_one_never_redates():
+    scan = np.array(["2025-06-01", "2025-06-01"], "datetime64[D]")
+    fur = np.array(["NaT", "2025-01-01"], "datetime64[D]")
+    dated, by_us = dating_fur(fur, scan, [100.0, 320.0], ACOG_BEFORE, ACOG_MORE_THAN)
+    assert_array_equal(dated, np.array(["2025-02-21", "2025-01-01"], "datetime64[D]"))
+    assert_array_equal(by_us, [True, False])
+
+
+def test_without_an_ultrasound_the_fur_stays():
+    fur = np.array(["2025-01-01", "2025-02-01"], "datetime64[D]")
+    dated, by_us = dating_fur(
+        fur, np.array(["NaT", "2025-04-01"], "datetime64[D]"), [np.nan, np.nan], [63], [5]
+    )
+    assert_array_equal(dated, fur)
+    assert not by_us.any()

@@ -100,7 +100,8 @@ def _deliveries(scope: str, as_of: date, rng: np.random.Generator, rates: Rates)
         place = INSTITUTIONAL if rng.random() < rates.institutional else DeliveryPlace.HOME
         pregnancies.append(
             Pregnancy(
-                woman_id=woman, lmp_date=lmp, outcome=Outcome.LIVE_BIRTH, outcome_date=born,
+                woman_id=woman, lmp_date=lmp, reported_lmp_date=lmp,
+                outcome=Outcome.LIVE_BIRTH, outcome_date=born,
                 delivery_place=place, gestational_weeks_at_birth=weeks,
                 delivery_facility=(facility or "")[:8] if place == INSTITUTIONAL else "",
             )
@@ -146,9 +147,10 @@ def _ongoing(scope: str, as_of: date, rng: np.random.Generator, rates: Rates, bi
     pool = [pk for pk in women.values_list("pk", flat=True) if pk not in recent]
     chosen = rng.choice(pool, size=min(wanted, len(pool)), replace=False) if pool else []
     days = rng.integers(28, 280, size=len(chosen))
+    furs = [as_of - timedelta(days=int(d)) for d in days]
     pregnancies = [
-        Pregnancy(woman_id=int(w), lmp_date=as_of - timedelta(days=int(d)))
-        for w, d in zip(chosen, days, strict=True)
+        Pregnancy(woman_id=int(w), lmp_date=fur, reported_lmp_date=fur)
+        for w, fur in zip(chosen, furs, strict=True)
     ]
     bulk_create_with_history(pregnancies, Pregnancy, batch_size=1000, default_change_reason=WHY)
     stored = Pregnancy.objects.filter(

@@ -255,15 +255,20 @@ class MaternalEventImport(FileImport):
         given = rows.filter(pl.col("__lmp").is_not_null()).select("__woman", "__lmp").unique()
         if given.is_empty():
             return
-        have = set(
-            Pregnancy.objects.filter(woman_id__in=given["__woman"].to_list()).values_list(
-                "woman_id", "lmp_date"
-            )
-        )
+        # A pregnancy is known by the FUR it is dated by and by the FUR reported (an
+        # ultrasound may have redated it): a file giving either adds no pregnancy.
+        have: set[tuple[int, Any]] = set()
+        known = Pregnancy.objects.filter(woman_id__in=given["__woman"].to_list())
+        for woman, dated, reported in known.values_list(
+            "woman_id", "lmp_date", "reported_lmp_date"
+        ):
+            have |= {(woman, dated), (woman, reported)}
         for woman, lmp in given.iter_rows():
             if (woman, lmp) in have:
                 continue
-            pregnancy = Pregnancy(woman_id=woman, lmp_date=lmp, import_run=run)
+            pregnancy = Pregnancy(
+                woman_id=woman, lmp_date=lmp, reported_lmp_date=lmp, import_run=run
+            )
             pregnancy._change_reason = "registered from a services file (FUR)"
             pregnancy.save()
 

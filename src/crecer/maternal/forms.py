@@ -27,9 +27,52 @@ def pregnancy_codes() -> list[tuple[str, str]]:
     return sorted(seen.items())
 
 
-class PregnancyForm(forms.Form):
+class _UltrasoundFields(forms.Form):
+    """A dating ultrasound: its date and the gestational age it measured (weeks + days, as the
+    report gives it)."""
+
+    ultrasound_date = forms.DateField(
+        label=_("date of the dating ultrasound"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+    )
+    ultrasound_weeks = forms.IntegerField(
+        label=_("gestational age at the ultrasound: weeks"),
+        min_value=4,
+        max_value=44,
+        required=False,
+    )
+    ultrasound_days = forms.IntegerField(
+        label=_("and days"), min_value=0, max_value=6, required=False
+    )
+    scan_required = False
+
+    def ultrasound(self) -> tuple[Any, int] | None:
+        """(date, gestational days) of the ultrasound, or None when none is given."""
+        data = self.cleaned_data
+        if data.get("ultrasound_date") is None:
+            return None
+        weeks, days = data["ultrasound_weeks"], data["ultrasound_days"] or 0
+        return data["ultrasound_date"], weeks * 7 + days
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        day, weeks = data.get("ultrasound_date"), data.get("ultrasound_weeks")
+        if day and day > timezone.localdate():
+            self.add_error("ultrasound_date", _("The date is in the future."))
+        if (day is None) != (weeks is None) or (self.scan_required and day is None):
+            raise forms.ValidationError(
+                _("An ultrasound needs its date and the gestational age it measured.")
+            )
+        return data
+
+
+class PregnancyForm(_UltrasoundFields):
     lmp_date = forms.DateField(
-        label=_("Last menstrual period (FUR)"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Last menstrual period (FUR)"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        required=False,
+        help_text=_("Leave it empty if she does not remember it and an ultrasound dates it."),
     )
     risk = forms.ChoiceField(label=_("risk"), choices=Risk.choices, required=False)
     facility = forms.CharField(
@@ -38,15 +81,36 @@ class PregnancyForm(forms.Form):
     planned_delivery_place = forms.CharField(
         label=_("planned place of delivery"), max_length=255, required=False
     )
+    field_order = ["lmp_date", "ultrasound_date", "ultrasound_weeks", "ultrasound_days"]
 
     def clean_lmp_date(self) -> Any:
         day = self.cleaned_data["lmp_date"]
+        if day is None:
+            return day
         today = timezone.localdate()
         if day > today:
             raise forms.ValidationError(_("The date is in the future."))
         if day < today - LONGEST_PREGNANCY:
             raise forms.ValidationError(_("More than 45 weeks ago: not an ongoing pregnancy."))
         return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if data.get("lmp_date") is None and data.get("ultrasound_date") is None:
+            raise forms.ValidationError(_("Give the FUR, a dating ultrasound, or both."))
+        return data
+
+
+class UltrasoundForm(_UltrasoundFields):
+    """A dating ultrasound for a registered pregnancy (it may redate it)."""
+
+    scan_required = True
+
+    def __init__(self, *args: Any, pregnancy: Pregnancy, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pregnancy = pregnancy
+        for name in ("ultrasound_date", "ultrasound_weeks"):
+            self.fields[name].required = True
 
 
 class _EventForm(forms.Form):

@@ -143,9 +143,16 @@ class Pregnancy(models.Model):
     woman = models.ForeignKey(
         Woman, on_delete=models.PROTECT, related_name="pregnancies", verbose_name=_("woman")
     )
+    # The FUR the pregnancy is dated by (every gestational age counts from it): the reported
+    # one, or the one an ultrasound implies when the profile's redating rule says so.
     lmp_date = models.DateField(_("last menstrual period (FUR)"))
     dating = models.CharField(
         _("dated by"), max_length=3, choices=Dating.choices, default=Dating.LMP
+    )
+    reported_lmp_date = models.DateField(_("FUR as reported"), null=True, blank=True)
+    ultrasound_date = models.DateField(_("date of the dating ultrasound"), null=True, blank=True)
+    ultrasound_gestational_days = models.PositiveSmallIntegerField(
+        _("gestational age at the ultrasound (days)"), null=True, blank=True
     )
     risk = models.CharField(_("risk"), max_length=4, choices=Risk.choices, blank=True)
     facility = models.CharField(_("facility of care (RENIPRESS)"), max_length=8, blank=True)

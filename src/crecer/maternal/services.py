@@ -15,8 +15,10 @@ from django.utils.translation import get_language
 
 from crecer.anemia import assess_hemoglobin
 from crecer.health.models import AltitudeSource
-from crecer.maternal.models import MaternalHbTest, MaternalService, Pregnancy, Woman
+from crecer.maternal.models import Dating, MaternalHbTest, MaternalService, Pregnancy, Woman
 from crecer.norms import Profile
+from crecer.profile import current_profile
+from crecer.schedules import dating_fur
 
 DAYS_PER_WEEK = 7
 # Trimesters by completed weeks, as the NTS 213-2024 cut-offs split them (anemia.md).
@@ -137,9 +139,12 @@ def pregnancy_summary(profile: Profile, pregnancy: Pregnancy, as_of: date) -> di
     events = [(s.date, s.code) for s in services] + [(t.date, hb_code) for t in tests]
     on = as_of if pregnancy.ongoing else (pregnancy.outcome_date or as_of)
     weeks = max(pregnancy.gestational_days(on), 0) // DAYS_PER_WEEK
+    scanned = pregnancy.ultrasound_gestational_days or 0
     return {
         "pregnancy": pregnancy,
         "weeks": weeks,
+        "ultrasound_weeks": scanned // DAYS_PER_WEEK,
+        "ultrasound_days": scanned % DAYS_PER_WEEK,
         "trimester": trimester(weeks),
         "requirements": schedule_rows(profile, pregnancy, events, on),
         "hb": hb_rows(profile, pregnancy, tests),
@@ -148,12 +153,60 @@ def pregnancy_summary(profile: Profile, pregnancy: Pregnancy, as_of: date) -> di
     }
 
 
+Ultrasound = tuple[date, int]  # the day of the scan, and the gestational days it measured
+
+
 @transaction.atomic
-def register_pregnancy(woman: Woman, lmp_date: date, user: Any, **fields: Any) -> Pregnancy:
-    pregnancy = Pregnancy(woman=woman, lmp_date=lmp_date, **fields)
+def register_pregnancy(
+    woman: Woman,
+    lmp_date: date | None,
+    user: Any,
+    ultrasound: Ultrasound | None = None,
+    **fields: Any,
+) -> Pregnancy:
+    """A new pregnancy dated by its reported FUR, or by the ultrasound where the profile's
+    redating rule prefers it (or no FUR is known); at least one of the two is given."""
+    pregnancy = Pregnancy(woman=woman, reported_lmp_date=lmp_date, **fields)
+    if ultrasound is not None:
+        pregnancy.ultrasound_date, pregnancy.ultrasound_gestational_days = ultrasound
+    _date(current_profile(), pregnancy)
     pregnancy._change_reason = "registered"
     pregnancy.save()
     return pregnancy
+
+
+def record_ultrasound(pregnancy: Pregnancy, day: date, measured_days: int, user: Any) -> bool:
+    """Store a dating ultrasound and redate the pregnancy if the profile's rule says so (the
+    reported FUR stays as it was); True when the ultrasound now dates it. The change, with its
+    reason, is in the pregnancy's history."""
+    pregnancy.ultrasound_date, pregnancy.ultrasound_gestational_days = day, measured_days
+    by_ultrasound = _date(current_profile(), pregnancy)
+    outcome = "dated by it" if by_ultrasound else "the FUR is kept"
+    pregnancy._change_reason = f"ultrasound of {day.isoformat()}: {outcome}"
+    pregnancy.save()
+    return by_ultrasound
+
+
+def _date(profile: Profile, pregnancy: Pregnancy) -> bool:
+    """Set the FUR ``pregnancy`` is dated by from its reported FUR and its ultrasound
+    (:func:`crecer.schedules.dating_fur` with the profile's bands); True if by ultrasound."""
+    rule = profile.schedules.pregnancy_dating if profile.schedules else None
+    has_scan = pregnancy.ultrasound_date is not None
+    if pregnancy.reported_lmp_date is None and not has_scan:
+        raise ValueError("a pregnancy needs its FUR or a dating ultrasound")
+    # Without a rule (no bands) an ultrasound dates only a pregnancy with no FUR known.
+    bands = rule.bands if rule else []
+    dated, by_scan = dating_fur(
+        [pregnancy.reported_lmp_date or "NaT"],
+        [pregnancy.ultrasound_date or "NaT"],
+        [pregnancy.ultrasound_gestational_days if has_scan else np.nan],
+        [band.before_day for band in bands],
+        [band.more_than_days for band in bands],
+    )
+    by_ultrasound = bool(by_scan[0])
+    pregnancy.lmp_date = dated[0].item()
+    pregnancy.dating = Dating.ULTRASOUND if by_ultrasound else Dating.LMP
+    return by_ultrasound
 
 
 def record_service(

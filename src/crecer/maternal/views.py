@@ -17,7 +17,7 @@ from crecer.access.models import Action
 from crecer.access.policy import Can
 from crecer.maternal import indicators as maternal_indicators
 from crecer.maternal import services
-from crecer.maternal.forms import HbForm, PregnancyForm, ServiceForm
+from crecer.maternal.forms import HbForm, PregnancyForm, ServiceForm, UltrasoundForm
 from crecer.maternal.models import Outcome, Pregnancy, Woman
 from crecer.profile import current_profile
 
@@ -76,6 +76,7 @@ def new_pregnancy(request: HttpRequest, pk: int) -> HttpResponse:
             found,
             data["lmp_date"],
             request.user,
+            ultrasound=form.ultrasound(),
             risk=data["risk"],
             facility=data["facility"],
             planned_delivery_place=data["planned_delivery_place"],
@@ -88,7 +89,7 @@ def new_pregnancy(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "maternal/form.html", {"form": form, "woman": found, "title": title})
 
 
-RECORD_FORMS = {"service": ServiceForm, "hb": HbForm}
+RECORD_FORMS = {"service": ServiceForm, "hb": HbForm, "ultrasound": UltrasoundForm}
 
 
 @login_required
@@ -103,6 +104,12 @@ def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         data = form.cleaned_data
         if kind == "hb":
             services.record_hb(pregnancy, data["date"], data["hb"], request.user, data["facility"])
+        elif kind == "ultrasound":
+            day, measured = form.ultrasound()
+            if services.record_ultrasound(pregnancy, day, measured, request.user):
+                messages.info(request, _("The ultrasound now dates the pregnancy."))
+            else:
+                messages.info(request, _("The ultrasound agrees with the FUR, which is kept."))
         else:
             services.record_service(
                 pregnancy, data["date"], data["code"], request.user, data["facility"]
@@ -111,7 +118,11 @@ def record(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         messages.success(request, _("The event was recorded."))
         return redirect("maternal:woman", pk=found.pk)
     _logged(request, found)
-    titles = {"service": _("Record a prenatal service"), "hb": _("Record an Hb test")}
+    titles = {
+        "service": _("Record a prenatal service"),
+        "hb": _("Record an Hb test"),
+        "ultrasound": _("Record a dating ultrasound"),
+    }
     context = {"form": form, "woman": found, "title": titles[kind], "pregnancy": pregnancy}
     return render(request, "maternal/form.html", context)
 

@@ -254,6 +254,29 @@ def _check_code_routing(ids: list[str], by_id: dict[str, list[Requirement]]) -> 
             taken[first_day] = requirement_id
 
 
+class RedatingBand(Strict):
+    """An ultrasound done before gestational day ``before_day`` (as the ultrasound measures it)
+    replaces the FUR's dating when the two differ by more than ``more_than_days``."""
+
+    before_day: int = Field(gt=0)
+    more_than_days: int = Field(ge=0)
+
+
+class PregnancyDating(Cited):
+    """When an ultrasound redates a pregnancy dated by its FUR: bands by the gestational age at
+    the ultrasound, growing; an ultrasound past the last band never redates a known FUR, and
+    one with no FUR known always dates the pregnancy."""
+
+    bands: list[RedatingBand] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def bands_grow(self) -> PregnancyDating:
+        days = [band.before_day for band in self.bands]
+        if days != sorted(set(days)):
+            raise ValueError(f"redating bands' before_day must grow strictly, got {days}")
+        return self
+
+
 class ScheduleNorms(Strict):
     """Schedules of a profile by subject, each versioned by ``valid_from``."""
 
@@ -263,6 +286,8 @@ class ScheduleNorms(Strict):
     pregnancy: list[Schedule] = Field(default_factory=list)
     # the puerperium: days counted from the delivery date, not the FUR
     postpartum: list[Schedule] = Field(default_factory=list)
+    # when an ultrasound replaces the FUR's dating (None: an ultrasound never redates)
+    pregnancy_dating: PregnancyDating | None = None
 
     def in_force(self, subject: Subject, on: date) -> Schedule:
         """The schedule for ``subject`` with the latest ``valid_from`` on or before ``on``."""

@@ -20,6 +20,8 @@ STORED_FORMS = (
     gettext_noop("registered from a births file (CNV)"),
     gettext_noop("registered from a births file"),
     gettext_noop("registered from a services file (FUR)"),
+    gettext_noop("ultrasound of %(date)s: dated by it"),
+    gettext_noop("ultrasound of %(date)s: the FUR is kept"),
     gettext_noop("deactivated: %(reason)s"),
     gettext_noop("import %(file)s"),
     gettext_noop("merge: #%(merged)s is a duplicate of #%(survivor)s (%(reason)s)"),

@@ -25,6 +25,7 @@ delivery date (:func:`postpartum_status`); :mod:`crecer.schedules.pregnancy` dat
 from crecer.schedules.engine import EventStatus, ScheduleStatus
 from crecer.schedules.pregnancy import (
     NAEGELE_DAYS,
+    dating_fur,
     due_date,
     gestational_days,
     gestational_weeks,
@@ -38,6 +39,7 @@ __all__ = [
     "EventStatus",
     "ScheduleStatus",
     "child_status",
+    "dating_fur",
     "due_date",
     "gestational_days",
     "gestational_weeks",

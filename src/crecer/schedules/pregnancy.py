@@ -73,6 +73,42 @@ def pregnancy_month(lmp: ArrayLike, on: ArrayLike, month_days: float) -> NDArray
     return np.where(known, completed + 1, 0).astype(np.int16)
 
 
+def dating_fur(
+    fur: ArrayLike,
+    ultrasound_date: ArrayLike,
+    ultrasound_days: ArrayLike,
+    before_day: ArrayLike,
+    more_than_days: ArrayLike,
+) -> tuple[NDArray[np.datetime64], NDArray[np.bool_]]:
+    """The FUR a pregnancy is dated by, and whether the ultrasound set it.
+
+    An ultrasound on ``ultrasound_date`` measuring ``ultrasound_days`` of gestation implies the
+    FUR ``ultrasound_date - ultrasound_days``. It replaces the reported FUR when that is
+    unknown (NaT), or when the two differ by more than the band's ``more_than_days`` — the band
+    being the first whose ``before_day`` is above ``ultrasound_days`` (the profile's
+    ``schedules.pregnancy_dating``). Past the last band the reported FUR is kept; without an
+    ultrasound (NaT date or NaN days) too.
+
+        >>> fur = np.array(["2025-01-01", "2025-01-01", "NaT"], "datetime64[D]")
+        >>> us = np.array(["2025-03-01", "2025-03-01", "2025-03-01"], "datetime64[D]")
+        >>> days = np.array([50.0, 54.0, 60.0])  # implied FURs: Jan 10, Jan 6, Dec 31
+        >>> dated, by_us = dating_fur(fur, us, days, [63, 112], [5, 7])
+        >>> [str(d) for d in dated], by_us.tolist()  # 9 days apart > 5; 5 is not; no FUR
+        (['2025-01-10', '2025-01-01', '2024-12-31'], [True, False, True])
+    """
+    reported = np.asarray(fur, dtype="datetime64[D]")
+    scanned = np.asarray(ultrasound_date, dtype="datetime64[D]")
+    measured = np.asarray(ultrasound_days, dtype=np.float64)
+    has_scan = ~np.isnat(scanned) & ~np.isnan(measured)
+    implied = scanned - np.where(has_scan, measured, 0).astype("timedelta64[D]")
+    limits = np.asarray(before_day, dtype=np.float64)
+    allowed = np.append(np.asarray(more_than_days, dtype=np.float64), np.inf)
+    band = np.searchsorted(limits, np.where(has_scan, measured, 0), side="right")
+    apart = np.abs((implied - reported).astype(np.float64))
+    redate = has_scan & (np.isnat(reported) | (apart > allowed[band]))
+    return np.where(redate, implied, reported), redate
+
+
 def _days_since(lmp: ArrayLike, on: ArrayLike) -> NDArray[np.float64]:
     """Days from the FUR to ``on``; NaN where either is NaT (negative before the FUR)."""
     start = np.asarray(lmp, dtype="datetime64[D]")
