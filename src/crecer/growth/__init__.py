@@ -5,10 +5,11 @@ WHO ``anthro`` R package's ``anthro_zscores()`` row for row, vectorized over mil
 
 Public API
 ----------
-``zscores(data=None, /, *, raw=False, **columns) -> dict[str, numpy.ndarray]``
+``zscores(data=None, /, *, indices=None, raw=False, **columns) -> dict[str, numpy.ndarray]``
     z-scores for length/height-for-age (``lhfa``), weight-for-age (``wfa``),
     weight-for-length/height (``wflh``), BMI-for-age (``bfa``), head-circumference-for-age
-    (``hcfa``) and arm-circumference-for-age (``acfa``): ``z_<index>`` rounded to 2 decimals as
+    (``hcfa``) and arm-circumference-for-age (``acfa``), all of them or only the ``indices``
+    named (e.g. ``indices=("lhfa", "wfa", "wflh")``): ``z_<index>`` rounded to 2 decimals as
     WHO publishes it, ``flag_<index>`` (biologically implausible), ``reason_<index>`` (why a z is
     missing; see ``REASONS``). Input columns: ``sex``, ``age_days`` | ``age_months`` |
     ``birth_date`` + ``measurement_date``, ``weight_kg``, ``length_cm``, ``measure`` ("l"/"h"),

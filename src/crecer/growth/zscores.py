@@ -15,7 +15,7 @@ Section numbers (§) in comments refer to ``shared/domain/who_growth_algorithm.m
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +55,15 @@ FLAG_LIMITS = {
 # §4: the restricted computation beyond ±3 SD is used for every index except length/height.
 RESTRICTED = frozenset({"wfa", "wflh", "bfa", "hcfa", "acfa"})
 WEIGHT_BASED = frozenset({"wfa", "wflh", "bfa"})  # §8: blank when there is oedema
+# The measurement columns each index is computed from (besides sex and age).
+NEEDS = {
+    "lhfa": ("length_cm",),
+    "wfa": ("weight_kg",),
+    "wflh": ("weight_kg", "length_cm"),
+    "bfa": ("weight_kg", "length_cm"),
+    "hcfa": ("head_cm",),
+    "acfa": ("arm_cm",),
+}
 
 DEFAULT_CHUNK = 16384
 _DAY_SWITCH = 731  # §6/§7: length below day 731, height from day 731
@@ -68,6 +77,7 @@ def zscores(
     data: Mapping[str, Any] | None = None,
     /,
     *,
+    indices: str | Iterable[str] | None = None,
     raw: bool = False,
     chunk_size: int = DEFAULT_CHUNK,
     **columns: Any,
@@ -84,7 +94,12 @@ def zscores(
     - ``measure``: "l"/"L" or 1 recumbent length, "h"/"H" or 2 standing height, else unknown.
     - ``oedema``: "y"/"Y"/"1", 1 or True for bilateral pitting oedema; anything else is "no".
 
-    Returns a dict of equal-length arrays: for each index in :data:`INDICES`,
+    ``indices`` names the indices to compute (some of :data:`INDICES`, in any order; one name as a
+    string is one index); the default ``None`` computes all of them. The others are not computed
+    and have no columns in the result; the ones computed are exactly the values the full
+    computation gives.
+
+    Returns a dict of equal-length arrays: for each index computed,
     ``z_<index>`` (float64, rounded to 2 decimals as WHO publishes it, NaN when not computable),
     ``flag_<index>`` (bool, WHO's biologically implausible value flag, False when z is NaN),
     ``reason_<index>`` (uint8 code into :data:`REASONS`, 0 when z is present) and, with
@@ -93,17 +108,31 @@ def zscores(
     ``position_implausible`` (standing height under 9 months: no conversion applied).
 
     Never raises for a bad value in a row; raises ``ValueError``/``TypeError`` only for columns of
-    different lengths or unknown column names.
+    different lengths, unknown column names or unknown index names.
     """
+    wanted = _wanted(indices)
     cols = _inputs.collect(data, columns)
     n = next(iter(cols.values())).size if cols else 0
-    rows = _Rows.from_columns(cols, n)
-    out = _allocate(n, raw)
+    rows = _Rows.from_columns(cols, n, wanted)
+    out = _allocate(n, raw, wanted)
     chunk_size = max(int(chunk_size), 1)
     with np.errstate(all="ignore"):
         for start in range(0, n, chunk_size):
-            _Chunk(rows, out, slice(start, min(start + chunk_size, n)), raw).run()
+            _Chunk(rows, out, slice(start, min(start + chunk_size, n)), raw).run(wanted)
     return out
+
+
+def _wanted(indices: str | Iterable[str] | None) -> tuple[str, ...]:
+    """The indices asked for, in :data:`INDICES` order; ``ValueError`` for an unknown name."""
+    if indices is None:
+        return INDICES
+    names = {indices} if isinstance(indices, str) else set(indices)
+    unknown = names - set(INDICES)
+    if unknown:
+        raise ValueError(
+            f"unknown index name(s): {sorted(map(str, unknown))}; expected some of {INDICES}"
+        )
+    return tuple(index for index in INDICES if index in names)
 
 
 @dataclass(frozen=True)
@@ -116,32 +145,43 @@ class _Rows:
     whole_days: bool  # ages given as whole days (no rounding)
     weight: np.ndarray
     length: np.ndarray
-    head: np.ndarray
-    arm: np.ndarray
+    head: np.ndarray | None  # None: not given, or not needed by the indices asked for
+    arm: np.ndarray | None
     measure: np.ndarray  # 1 lying, 2 standing, 0 unknown
     oedema: np.ndarray
+    absent: frozenset[str]  # the indices whose measurement column was not given
 
     @classmethod
-    def from_columns(cls, cols: Mapping[str, np.ndarray], n: int) -> _Rows:
+    def from_columns(cls, cols: Mapping[str, np.ndarray], n: int, wanted: tuple[str, ...]) -> _Rows:
         age, months = _inputs.ages(cols, n)
         whole_days = "age_days" in cols and cols["age_days"].dtype.kind in "iub"
+
+        def optional(name: str, index: str) -> np.ndarray | None:
+            if index not in wanted or name not in cols:
+                return None
+            return _inputs.measurement(cols, name, n)
+
         return cls(
             sex=_inputs.sex_codes(cols, n),
             age=age,
             months=months,
             whole_days=whole_days,
+            # weight and length also give the always-returned bmi and length_cm_adjusted
             weight=_inputs.measurement(cols, "weight_kg", n),
             length=_inputs.measurement(cols, "length_cm", n),
-            head=_inputs.measurement(cols, "head_cm", n),
-            arm=_inputs.measurement(cols, "arm_cm", n),
+            head=optional("head_cm", "hcfa"),
+            arm=optional("arm_cm", "acfa"),
             measure=_inputs.measure_codes(cols, n),
             oedema=_inputs.oedema_flags(cols, n),
+            absent=frozenset(
+                index for index in wanted if any(name not in cols for name in NEEDS[index])
+            ),
         )
 
 
-def _allocate(n: int, raw: bool) -> dict[str, np.ndarray]:
+def _allocate(n: int, raw: bool, wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
     out: dict[str, np.ndarray] = {}
-    for index in INDICES:
+    for index in wanted:
         out[f"z_{index}"] = np.empty(n)
         out[f"flag_{index}"] = np.empty(n, dtype=bool)
         out[f"reason_{index}"] = np.zeros(n, dtype=np.uint8)
@@ -161,7 +201,7 @@ def _nan_unless(values: np.ndarray, ok: np.ndarray) -> np.ndarray:
 
 
 class _Chunk:
-    """All indices for one slice of rows."""
+    """The indices asked for, for one slice of rows."""
 
     def __init__(self, r: _Rows, out: dict[str, np.ndarray], sl: slice, raw: bool) -> None:
         self.r, self.out, self.sl, self.raw = r, out, sl, raw
@@ -171,16 +211,42 @@ class _Chunk:
         self.oedema = r.oedema[sl]
         self.weight = r.weight[sl]
 
-    def run(self) -> None:
+    def run(self, wanted: tuple[str, ...]) -> None:
         self._prepare()
         oedema = self.oedema
-        head, arm = self.r.head[self.sl], self.r.arm[self.sl]
-        self._age_based("lhfa", _nan_unless(self.length, self.length > 0))
-        self._age_based("wfa", _nan_unless(self.weight, (self.weight > 0) & ~oedema))
-        self._age_based("bfa", _nan_unless(self.bmi, (self.bmi > 0) & ~oedema))
-        self._age_based("hcfa", _nan_unless(head, head > 0))
-        self._age_based("acfa", _nan_unless(arm, arm > 0))
-        self._weight_for_length()
+        for index in wanted:
+            if index in self.r.absent:  # no row has the measurement: no arithmetic at all
+                self._absent(index)
+            elif index == "wflh":
+                self._weight_for_length()
+            else:
+                y = self._measurement(index)
+                ok = y > 0
+                if index in WEIGHT_BASED:
+                    ok &= ~oedema
+                self._age_based(index, _nan_unless(y, ok))
+
+    def _measurement(self, index: str) -> np.ndarray:
+        """The chunk's values that ``index`` is computed from (all NaN when not given)."""
+        if index in ("lhfa", "wflh"):
+            return self.length
+        if index == "wfa":
+            return self.weight
+        if index == "bfa":
+            return self.bmi
+        column = self.r.head if index == "hcfa" else self.r.arm
+        if column is None:
+            return np.full(len(self.sex), np.nan)
+        return column[self.sl]
+
+    def _absent(self, index: str) -> None:
+        """An index whose measurement column was not given: NaN, no flag, and the reason."""
+        sl, out = self.sl, self.out
+        out[f"z_{index}"][sl] = np.nan
+        out[f"flag_{index}"][sl] = False
+        if self.raw:
+            out[f"zraw_{index}"][sl] = np.nan
+        out[f"reason_{index}"][sl] = self._reasons(index, slice(None), absent=True)
 
     def _prepare(self) -> None:
         age, months, sex = self.age, self.months, self.sex
@@ -350,27 +416,24 @@ class _Chunk:
             i = np.flatnonzero(missing)
             out[f"reason_{index}"][sl][i] = self._reasons(index, i)
 
-    def _reasons(self, index: str, i: np.ndarray) -> np.ndarray:
+    def _reasons(self, index: str, i: np.ndarray | slice, absent: bool = False) -> np.ndarray:
         """Why z is NaN in rows ``i``: the first that applies, in :data:`REASONS` order.
 
-        Written lowest priority first, each later rule overwriting the earlier ones.
+        Written lowest priority first, each later rule overwriting the earlier ones. ``absent``:
+        the measurement column was not given, so every row's measurement is missing.
         """
-        source = {
-            "lhfa": self.length,
-            "wfa": self.weight,
-            "wflh": self.weight,
-            "bfa": self.bmi,
-            "hcfa": self.r.head[self.sl],
-            "acfa": self.r.arm[self.sl],
-        }[index]
-        value = source[i]
-        fallback = "length_out_of_range" if index == "wflh" else "not_computable"
-        code = np.full(i.size, REASON[fallback], dtype=np.uint8)
-        np.copyto(code, REASON["measurement_not_positive"], where=~(value > 0))
-        missing = np.isnan(value)
-        if index in ("bfa", "wflh"):
-            missing |= np.isnan(self.length[i])
-        np.copyto(code, REASON["measurement_missing"], where=missing)
+        sex = self.sex[i]
+        if absent:
+            code = np.full(sex.size, REASON["measurement_missing"], dtype=np.uint8)
+        else:
+            value = self._measurement("wfa" if index == "wflh" else index)[i]
+            fallback = "length_out_of_range" if index == "wflh" else "not_computable"
+            code = np.full(sex.size, REASON[fallback], dtype=np.uint8)
+            np.copyto(code, REASON["measurement_not_positive"], where=~(value > 0))
+            missing = np.isnan(value)
+            if index in ("bfa", "wflh"):
+                missing |= np.isnan(self.length[i])
+            np.copyto(code, REASON["measurement_missing"], where=missing)
         if index in WEIGHT_BASED:
             np.copyto(code, REASON["oedema"], where=self.oedema[i])
         age_ok = self.age_ok[i]
@@ -379,10 +442,10 @@ class _Chunk:
             np.copyto(code, REASON["age_out_of_range"], where=~age_ok & ~age_missing)
         else:
             if index == "acfa":  # WHO's arm circumference table starts at day 91
-                age_ok &= self.day[i] >= 91
+                age_ok = age_ok & (self.day[i] >= 91)  # not &=: age_ok may be a view
             np.copyto(code, REASON["age_out_of_range"], where=~age_ok)
             np.copyto(code, REASON["age_missing"], where=age_missing)
-        np.copyto(code, REASON["sex_missing"], where=self.sex[i] == 0)
+        np.copyto(code, REASON["sex_missing"], where=sex == 0)
         return code
 
 
