@@ -1,6 +1,7 @@
 """Dating a pregnancy from its FUR: gestational age, FPP, trimester, month of pregnancy."""
 
 import numpy as np
+import pytest
 from numpy.testing import assert_array_equal
 
 from crecer.schedules import (
@@ -79,16 +80,25 @@ def redated(scan_days, apart):
     return bool(by_us)
 
 
-def test_acog_bands_at_their_boundaries():
-    # 8 weeks 6 days (62 days): 5 days apart keeps the FUR, 6 redates.
-    assert not redated(62, 5) and redated(62, 6)
-    # 9 weeks 0 days (63 days) is the next band: 6 and 7 keep it, 8 redates.
-    assert not redated(63, 7) and redated(63, -8)
-    # 15 6/7 (111) still 7; 16 0/7 (112) allows 10.
-    assert redated(111, 8) and not redated(112, 10) and redated(112, 11)
-    # 21 6/7 (153) allows 10; 22 0/7 (154) allows 14; 28 0/7 (196) allows 21.
-    assert redated(153, 11) and not redated(154, 14) and redated(154, -15)
-    assert not redated(196, 21) and redated(196, 22)
+@pytest.mark.parametrize(
+    ("scan_days", "apart", "expected"),
+    [
+        (62, 5, False),  # 8 weeks 6 days: 5 days apart keeps the FUR
+        (62, 6, True),  # ... 6 redates
+        (63, 7, False),  # 9 weeks 0 days is the next band: 7 keeps it
+        (63, -8, True),  # ... 8 (earlier) redates
+        (111, 8, True),  # 15 weeks 6 days: still 7
+        (112, 10, False),  # 16 weeks 0 days: 10 allowed
+        (112, 11, True),
+        (153, 11, True),  # 21 weeks 6 days: 10
+        (154, 14, False),  # 22 weeks 0 days: 14
+        (154, -15, True),
+        (196, 21, False),  # 28 weeks 0 days and later: 21
+        (196, 22, True),
+    ],
+)
+def test_acog_bands_at_their_boundaries(scan_days, apart, expected):
+    assert redated(scan_days, apart) is expected
 
 
 def test_no_fur_is_dated_by_the_ultrasound_and_a_late_one_never_redates():

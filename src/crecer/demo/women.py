@@ -30,6 +30,7 @@ from crecer.maternal.models import (
     Pregnancy,
     Woman,
 )
+from crecer.maternal.mothers import link_mothers_without_document
 from crecer.maternal.services import women_from_registry
 from crecer.registry.models import Child
 from crecer.territory.models import within
@@ -69,10 +70,17 @@ def populate(scope: str, as_of: date, seed: int = 1, rates: Rates = RATES) -> di
     if (in_scope if in_scope is not None else Pregnancy.objects).exists():
         return {"skipped": "pregnancies already present"}
     rng = np.random.default_rng([seed, 21])
-    women = women_from_registry(prefix)
+    women = women_from_registry(prefix).created
+    links = link_mothers_without_document(prefix)
     born = _deliveries(prefix, as_of, rng, rates)
     ongoing = _ongoing(prefix, as_of, rng, rates, born["deliveries"])
-    return {"women_from_padron": women, **born, **ongoing, "rates": rates.__dict__}
+    return {
+        "women_from_padron": women,
+        "mothers_without_document": links.__dict__,
+        **born,
+        **ongoing,
+        "rates": rates.__dict__,
+    }
 
 
 def _deliveries(scope: str, as_of: date, rng: np.random.Generator, rates: Rates) -> dict:

@@ -101,8 +101,10 @@ class Woman(models.Model):
 
     def children(self) -> models.QuerySet[Child]:
         """Her children in the registry: those whose record gives her document as the mother's,
-        and the newborns of her deliveries."""
+        the newborns of her deliveries, and those linked to her without a document
+        (:class:`Motherhood`)."""
         linked = Q(pk__in=Birth.objects.filter(pregnancy__woman=self).values("child"))
+        linked |= Q(pk__in=Motherhood.objects.filter(woman=self).values("child"))
         if self.document_number:
             linked |= Q(mother_document_number=self.document_number) & (
                 Q(mother_document_type=self.document_type) | Q(mother_document_type="")
@@ -226,6 +228,36 @@ class Birth(models.Model):
 
     def __str__(self) -> str:
         return f"CNV {self.cnv}"
+
+
+class MotherhoodRule(models.TextChoices):
+    SAME_NAME = "same_name", _("mother's name as a woman's, same district, one candidate")
+    NAMED_MOTHER = "named", _("a woman registered from the mother's name on the record")
+    PERSON = "person", _("linked by a person")
+
+
+class Motherhood(models.Model):
+    """A child linked to its mother when the padrón gives no mother's document (a child with
+    one is linked by it, :meth:`Woman.children`): the rule that linked it, kept in the history
+    so that a wrong link can be traced and undone."""
+
+    child = models.OneToOneField(
+        Child, on_delete=models.PROTECT, related_name="motherhood", verbose_name=_("child")
+    )
+    woman = models.ForeignKey(
+        Woman, on_delete=models.PROTECT, related_name="motherhoods", verbose_name=_("mother")
+    )
+    rule = models.CharField(_("linked by"), max_length=10, choices=MotherhoodRule.choices)
+    created_at = models.DateTimeField(_("linked"), auto_now_add=True)
+
+    history = HistoricalRecords(cascade_delete_history=False)
+
+    class Meta:
+        verbose_name = _("mother's link")
+        verbose_name_plural = _("mothers' links")
+
+    def __str__(self) -> str:
+        return f"{self.child_id} → {self.woman_id} ({self.rule})"
 
 
 class MaternalEvent(models.Model):

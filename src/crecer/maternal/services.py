@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 from django.db import transaction
@@ -234,12 +234,14 @@ def record_hb(
 
 
 @transaction.atomic
-def women_from_registry(scope: str = "") -> int:
+def women_from_registry(scope: str = "") -> FromRegistry:
     """Register as women the mothers the padrón names with a document and who have no record
     yet: her document, names, usual language and education as the padrón gives them, placed
     where her youngest child lives. Her children are then linked by that document
-    (:meth:`Woman.children`). Returns how many were created. Mothers without a document are
-    left to record linkage (``crecer link``), not guessed here."""
+    (:meth:`Woman.children`). A woman registered earlier without a document, the only one of
+    that name in that district, is given the document instead of a second record. Mothers
+    without a document: :func:`crecer.maternal.mothers.link_mothers_without_document`."""
+    from crecer.maternal.mothers import undocumented_match, women_by_name
     from crecer.registry.models import Child
     from crecer.territory.models import within
 
@@ -263,6 +265,19 @@ def women_from_registry(scope: str = "") -> int:
             maternal_surname=row[3], given_names=row[4], language=row[5], education=row[6],
             district_id=row[7], populated_center_id=row[8], care_facility=row[9],
         )  # fmt: skip
+    undocumented = women_by_name({w.district_id for w in found.values()}, without_document=True)
+    documented = 0
+    taken: set[int] = set()  # two documents of one name: only the first takes her record
+    for key, woman in list(found.items()):
+        match = undocumented_match(woman, undocumented)
+        if match is not None and match not in taken:
+            taken.add(match)
+            known = Woman.objects.get(pk=match)
+            known.document_type, known.document_number = woman.document_type, woman.document_number
+            known._change_reason = "document from the padrón (mother's document)"
+            known.save()
+            documented += 1
+            del found[key]
     created = Woman.objects.bulk_create(found.values(), batch_size=1000)
     # bulk_create skips save(): the history's first entry is written in bulk too.
     history = Woman.history.model
@@ -278,7 +293,12 @@ def women_from_registry(scope: str = "") -> int:
         ],
         batch_size=1000,
     )
-    return len(created)
+    return FromRegistry(created=len(created), documented=documented)
+
+
+class FromRegistry(NamedTuple):
+    created: int  # women registered with their document
+    documented: int  # women registered without one, given it now
 
 
 # Within this many days of the FPP without a planned place of delivery, a pregnancy is flagged.
