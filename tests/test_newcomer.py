@@ -158,6 +158,10 @@ def test_a_newcomer_gets_a_complete_demo(tmp_path):
     env = crecer_env(data) | {"PATH": f"{crecer.parent}:{os.environ.get('PATH', '')}"}
     run(crecer, "demo", "--no-serve", "--scope", SCOPE, cwd=tmp_path, env=env, timeout=420)
     credentials = json.loads((data / "demo-users.json").read_text(encoding="utf-8"))
+    # The manifest says what the women's figures aimed at, from which source, and got.
+    manifest = json.loads((data / "demo-lists" / SCOPE / "manifest.json").read_text("utf-8"))
+    assert set(manifest["women"]["achieved"]) >= {"six_checks", "institutional"}
+    assert manifest["women"]["sources"]["six_checks"].startswith("ENDES 2013")
     port = free_port()
     server = subprocess.Popen(
         [crecer, "serve", "--port", str(port)],

@@ -32,6 +32,10 @@ def test_the_demo_has_believable_pregnancies():
     )
     result = populate(PROVINCE, AS_OF)
     assert result["deliveries"] > 100
+    # What the manifest gets: each aimed-at figure's source, and what was achieved, which the
+    # refresh below recomputes independently from the stored events.
+    assert set(result["sources"]) >= {"six_checks", "institutional", "low_birth_weight"}
+    achieved = result["achieved"]
     ongoing = Pregnancy.objects.filter(outcome=Outcome.ONGOING).count()
     assert ongoing == pytest.approx(result["deliveries"] * RATES.ongoing_share, rel=0.1)
     assert Birth.objects.count() >= result["deliveries"] * 0.9  # children without a CNV: unlinked
@@ -45,3 +49,5 @@ def test_the_demo_has_believable_pregnancies():
     assert values["prenatal_6_deliveries"] == pytest.approx(RATES.six_checks, abs=0.12)
     assert values["institutional_delivery"] == pytest.approx(RATES.institutional, abs=0.12)
     assert 0.1 < values["anemia_pregnancy"] < 0.4
+    assert values["prenatal_6_deliveries"] == pytest.approx(achieved["six_checks"], abs=0.05)
+    assert values["institutional_delivery"] == pytest.approx(achieved["institutional"], abs=0.05)

@@ -11,6 +11,7 @@ it reuses what is there and serves in seconds. The long steps say what they do a
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -183,17 +184,22 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.describe_population(result)
         self.link(scope, lists)
-        self.women(scope, seed)
+        self.women(scope, seed, lists / "manifest.json")
         return True
 
-    def women(self, scope: str, seed: int) -> None:
+    def women(self, scope: str, seed: int, manifest: Path) -> None:
         """The mothers as women, the pregnancies behind the year's births, women pregnant now
-        (crecer.demo.women)."""
+        (crecer.demo.women); what was aimed at, from which source, and what was achieved goes
+        into the generation's manifest under ``women``."""
         from crecer.demo import women
 
         result = women.populate(scope, timezone.localdate(), seed)
         if "skipped" in result:
             return
+        if manifest.exists():
+            written = json.loads(manifest.read_text(encoding="utf-8"))
+            written["women"] = result
+            manifest.write_text(json.dumps(written, indent=1, ensure_ascii=False), "utf-8")
         self.say(
             _(
                 "%(women)s women from the padrón, %(deliveries)s deliveries in the year, "
