@@ -14,7 +14,7 @@ from django.utils import timezone
 from crecer.analytics import extract
 from crecer.analytics.indicators import levels_within, values_by_territory
 from crecer.analytics.models import STATUS_COLUMNS, ChildStatus, IndicatorValue, Refresh
-from crecer.analytics.status import compute_status, district_chunks
+from crecer.analytics.status import compute_status, district_chunks, window_start
 from crecer.ingest import bulk
 from crecer.norms import Profile
 
@@ -89,7 +89,7 @@ def refresh(as_of: date, scope: str, profile: Profile, progress: Progress | None
 
     def events_of(first: str, last: str) -> Events:
         chunk = children_qs.filter(district_id__gte=first, district_id__lte=last)
-        return extract.events_frames(chunk)
+        return extract.events_frames(chunk, (window_start(as_of, profile), as_of))
 
     status = status_in_chunks(children, events_of, as_of, profile, clock)
     levels = levels_within(scope, profile)

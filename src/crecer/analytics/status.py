@@ -98,7 +98,7 @@ def compute_status(
 ) -> pl.DataFrame:
     """One row per child of ``children`` (born on or before ``as_of``) with its status."""
     children = children.filter(pl.col("birth_date") <= as_of).sort("child_id")
-    window = _window_start(as_of, profile)
+    window = window_start(as_of, profile)
     status = _identity(children, as_of, profile)
     status = status.join(_growth(children, growth, window, as_of), on="child_id", how="left")
     status = status.join(
@@ -138,7 +138,9 @@ def district_chunks(children: pl.DataFrame, max_children: int) -> list[tuple[str
     return chunks or [("000000", "999999")]
 
 
-def _window_start(as_of: date, profile: Profile) -> date:
+def window_start(as_of: date, profile: Profile) -> date:
+    """The first day of the measurement window ending on ``as_of``: growth measurements and
+    Hb tests before it are not a child's latest."""
     days = profile.analytics.measurement_window_days if profile.analytics else 365
     return as_of - timedelta(days=days - 1)
 
@@ -295,6 +297,10 @@ def _schedules(
         ]
     ).drop_nulls()
     events = identity_events.join(position, on="child_id", how="inner")
+    # Codes dictionary-encoded once, in Polars (a hash of the strings): the engine's own
+    # encoding of a string array (np.unique of .astype(str)) was most of the status stage.
+    vocabulary = events["code"].unique().sort()
+    code_index = events["code"].cast(pl.Enum(vocabulary)).to_physical().cast(pl.Int64)
     result = child_status(
         profile,
         {
@@ -311,9 +317,10 @@ def _schedules(
         {
             "child": events["row"].to_numpy(),
             "date": events["date"].to_numpy().astype("datetime64[D]"),
-            "code": events["code"].to_numpy(),
+            "code": code_index.to_numpy(),
         },
         as_of,
+        code_vocabulary=vocabulary.to_list(),
     )
     columns = {f"{r}_complete": result.columns[f"{r}_complete"] for r in result.requirements}
     columns |= {flag: result.columns[flag] for flag in result.flags}
