@@ -90,7 +90,16 @@ def test_unknown_index_name_is_a_clear_error(bad: object) -> None:
 
 @pytest.mark.parametrize(
     "dropped",
-    [("head_cm",), ("arm_cm",), ("head_cm", "arm_cm"), ("weight_kg",), ("length_cm",)],
+    [
+        ("head_cm",),
+        ("arm_cm",),
+        ("head_cm", "arm_cm"),
+        ("weight_kg",),
+        ("length_cm",),
+        ("sex",),
+        ("age_days",),  # weight-for-length is still computed (an unknown age is allowed)
+        ("sex", "age_days", "head_cm"),
+    ],
 )
 def test_absent_columns_give_the_same_reasons_as_all_missing_ones(dropped: tuple[str, ...]) -> None:
     rows = messy_rows()

@@ -149,7 +149,7 @@ class _Rows:
     arm: np.ndarray | None
     measure: np.ndarray  # 1 lying, 2 standing, 0 unknown
     oedema: np.ndarray
-    absent: frozenset[str]  # the indices whose measurement column was not given
+    absent: frozenset[str]  # indices no row can have: a column they need was not given
 
     @classmethod
     def from_columns(cls, cols: Mapping[str, np.ndarray], n: int, wanted: tuple[str, ...]) -> _Rows:
@@ -173,10 +173,18 @@ class _Rows:
             arm=optional("arm_cm", "acfa"),
             measure=_inputs.measure_codes(cols, n),
             oedema=_inputs.oedema_flags(cols, n),
-            absent=frozenset(
-                index for index in wanted if any(name not in cols for name in NEEDS[index])
-            ),
+            absent=frozenset(index for index in wanted if _absent(cols, index)),
         )
+
+
+def _absent(cols: Mapping[str, np.ndarray], index: str) -> bool:
+    """No row can have ``index``: its measurement, the sex or (except for weight-for-length,
+    which allows an unknown age) every age column is missing."""
+    if "sex" not in cols or any(name not in cols for name in NEEDS[index]):
+        return True
+    dates = "birth_date" in cols and "measurement_date" in cols
+    has_age = "age_days" in cols or "age_months" in cols or dates
+    return index != "wflh" and not has_age
 
 
 def _allocate(n: int, raw: bool, wanted: tuple[str, ...]) -> dict[str, np.ndarray]:
@@ -215,7 +223,7 @@ class _Chunk:
         self._prepare()
         oedema = self.oedema
         for index in wanted:
-            if index in self.r.absent:  # no row has the measurement: no arithmetic at all
+            if index in self.r.absent:  # no arithmetic at all: only the reasons
                 self._absent(index)
             elif index == "wflh":
                 self._weight_for_length()
@@ -240,7 +248,8 @@ class _Chunk:
         return column[self.sl]
 
     def _absent(self, index: str) -> None:
-        """An index whose measurement column was not given: NaN, no flag, and the reason."""
+        """An index no row can have (a column it needs was not given): NaN, no flag, and the
+        reason (the sex or age reasons come before ``measurement_missing``, as for any row)."""
         sl, out = self.sl, self.out
         out[f"z_{index}"][sl] = np.nan
         out[f"flag_{index}"][sl] = False
@@ -423,7 +432,8 @@ class _Chunk:
         """Why z is NaN in rows ``i``: the first that applies, in :data:`REASONS` order.
 
         Written lowest priority first, each later rule overwriting the earlier ones. ``absent``:
-        the measurement column was not given, so every row's measurement is missing.
+        a column the index needs was not given; every row's measurement counts as missing, and
+        an absent sex or age column gives its own reason through the rules below.
         """
         sex = self.sex[i]
         if absent:
