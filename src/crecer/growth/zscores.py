@@ -1,4 +1,4 @@
-"""Vectorized WHO 2006 z-scores for all indices, following WHO's ``anthro`` R package exactly.
+"""Vectorized WHO 2006 z-scores for any of the indices, following WHO's ``anthro`` exactly.
 
 How it stays both exact and fast:
 
@@ -235,10 +235,11 @@ class _Chunk:
                 self._age_based(index, _nan_unless(y, ok))
 
     def _measurement(self, index: str) -> np.ndarray:
-        """The chunk's values that ``index`` is computed from (all NaN when not given)."""
-        if index in ("lhfa", "wflh"):
+        """The chunk's values that ``index`` is computed from (all NaN when not given); for
+        weight-for-length, the weight (its length decides the row)."""
+        if index == "lhfa":
             return self.length
-        if index == "wfa":
+        if index in ("wfa", "wflh"):
             return self.weight
         if index == "bfa":
             return self.bmi
@@ -439,7 +440,7 @@ class _Chunk:
         if absent:
             code = np.full(sex.size, REASON["measurement_missing"], dtype=np.uint8)
         else:
-            value = self._measurement("wfa" if index == "wflh" else index)[i]
+            value = self._measurement(index)[i]
             fallback = "length_out_of_range" if index == "wflh" else "not_computable"
             code = np.full(sex.size, REASON[fallback], dtype=np.uint8)
             np.copyto(code, REASON["measurement_not_positive"], where=~(value > 0))
