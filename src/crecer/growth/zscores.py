@@ -1,4 +1,4 @@
-"""Vectorized WHO 2006 z-scores for any of the indices, following WHO's ``anthro`` exactly.
+"""Vectorized WHO 2006 z-scores for any index, following WHO's ``anthro`` R package exactly.
 
 How it stays both exact and fast:
 
