@@ -58,8 +58,15 @@ def _as_csv(sql: str, params: tuple, schema: dict[str, pl.DataType]) -> pl.DataF
         (text,) = cursor.fetchone()
     if not text:
         return pl.DataFrame(schema=dict.fromkeys(names, pl.String))
-    return pl.read_csv(
+    frame = pl.read_csv(
         text.encode(), has_header=False, new_columns=names, infer_schema=False, quote_char='"'
+    )
+    if not postgresql:
+        return frame
+    return frame.with_columns(
+        pl.col(name).cast(pl.Int32).cast(pl.Date)
+        for name, dtype in schema.items()
+        if dtype == pl.Date
     )
 
 
@@ -69,8 +76,8 @@ def _csv_field(column: str, dtype: pl.DataType, postgresql: bool) -> str:
     if dtype == pl.String:
         return f"""coalesce('"' || replace({column}, '"', '""') || '"', '')"""
     if postgresql:
-        if dtype == pl.Date:
-            return f"coalesce(to_char({column}, 'YYYY-MM-DD'), '')"
+        if dtype == pl.Date:  # days since 1970 (to_char took half the query; no DateStyle)
+            return f"coalesce(({column} - DATE '1970-01-01')::text, '')"
         return f"coalesce({column}::text, '')"
     return f"coalesce({column}, '')"
 
