@@ -12,8 +12,8 @@ COMMON = ("length_cm_adjusted", "bmi", "position_implausible")
 
 
 def messy_rows(n: int = 3000, seed: int = 7) -> dict[str, np.ndarray]:
-    """Every kind of row: sexes 0–2, ages out of range / fractional / NaN, measurements missing,
-    zero, negative or absurd, all measures, oedema, and some exact table values (ties)."""
+    """Every kind of row: sexes 0–2, ages out of range / fractional / half days / NaN,
+    measurements missing, zero, negative or absurd, known and unknown measures, oedema."""
     rng = np.random.default_rng(seed)
 
     def sometimes_bad(x: np.ndarray) -> np.ndarray:
@@ -54,7 +54,7 @@ def keys_for(indices: tuple[str, ...], raw: bool) -> list[str]:
     return [f"{p}_{index}" for index in indices for p in prefixes] + list(COMMON)
 
 
-@pytest.mark.parametrize("size", [1, 2, 3])
+@pytest.mark.parametrize("size", [1, 2, 3, 4, 5])
 def test_every_subset_gives_the_full_values(size: int) -> None:
     rows = messy_rows()
     full = zscores(rows, raw=True, chunk_size=512)
