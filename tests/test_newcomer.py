@@ -26,7 +26,7 @@ import pytest
 
 from tests.conftest import REPO, crecer_env, free_port, wait_until_up
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 # A small district (Huamanguilla, Huanta, Ayacucho: ~5,000 inhabitants) keeps the whole test
 # to a few minutes; the bundled territory load is most of it.

@@ -13,7 +13,7 @@ import pytest
 from crecer.demo.management.commands.demo import MONTHS
 from tests.conftest import crecer_env, run_crecer
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.own_database]
 
 
 def query(data_dir, sql: str) -> list[tuple]:

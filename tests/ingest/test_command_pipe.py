@@ -12,6 +12,8 @@ import pytest
 from tests.conftest import crecer_env, run_crecer
 from tests.registry.factories import child_row, write_padron
 
+pytestmark = pytest.mark.own_database
+
 
 @pytest.mark.slow
 def test_a_closed_output_still_writes_the_report(tmp_path):
