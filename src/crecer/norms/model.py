@@ -17,6 +17,7 @@ from crecer.norms.indicators import (
     maternal_status_schema,
     status_schema,
 )
+from crecer.norms.juntos import JuntosNorms
 from crecer.norms.registry import RegistryNorms
 from crecer.norms.schedule import ScheduleNorms
 from crecer.norms.services import ServiceCodes
@@ -138,6 +139,7 @@ class Profile(Strict):
     disclosure: Disclosure = Field(default_factory=Disclosure)
     analytics: AnalyticsNorms | None = None
     linkage: Linkage = Field(default_factory=Linkage)
+    juntos: JuntosNorms | None = None
 
     @model_validator(mode="after")
     def cited_sources_exist(self) -> Profile:
