@@ -1,35 +1,45 @@
-"""Benchmark: the analytics refresh on the generator's national population.
+"""Benchmark: the analytics refresh, from the database as users run it, and computed on the
+generator's national population.
 
 Run by hand (not a test):
 
+    python benchmarks/refresh.py [--db-scope 05] [--postgres URL] [--as-of 2026-11-28]
+        [--reference-dir ../shared/reference] [--runs 2]
     python benchmarks/demo_generate.py --scope PE --out /tmp/national --no-csv-events
-    python benchmarks/refresh.py --data /tmp/national [--as-of 2026-11-28]
-        [--db-scope 05] [--postgres URL] [--reference-dir ../shared/reference]
+    python benchmarks/refresh.py --data /tmp/national --db-scope ''
 
-The national population lives in files (loading ~140 M events into a database takes longer than
-the refresh itself; see the note of issue 7), so the benchmark has two parts:
+Two parts, each step in its own process so that its peak memory (RSS) is its own:
 
-- **compute, national** (one process): the refresh's own code
-  (``crecer.analytics.refresh.status_in_chunks`` over chunks of districts, then
-  ``values_by_territory`` at every level) with the registry and events read from the
-  generator's Parquet files instead of the database (``extract``: each chunk's events found by
-  joining the files with its children), with time per stage and peak RSS. Side by side, in
-  its own process, the limit:
-  a raw DuckDB scan-and-aggregate of the same event files (every event joined to its child and
-  counted by district and code, children counted once), i.e. reading and grouping the data
-  with no per-child logic at all.
-- **database, one department** (``--db-scope``, default 05): a fresh SQLite database (and
-  PostgreSQL with ``--postgres URL``, an empty registry) with the population generated into it,
-  then ``crecer.analytics.refresh.refresh`` end to end, whose stage times (extract, status,
-  aggregate, store) give the per-child cost of the database stages.
+- **database, one department** (``--db-scope``, default 05, Ayacucho: ~70,000 children, ~4.9 M
+  events, ~20,000 pregnancies): a fresh SQLite database (and PostgreSQL with ``--postgres URL``,
+  an empty registry) gets the territory, the generated population with its services, and the
+  women and pregnancies of the demo (``crecer.demo.women``); then ``crecer refresh --as-of D
+  --scope S`` — the command users run, read from the database to results stored in it — is
+  run ``--runs`` times with and without the maternal contribution (the women's indicators,
+  ``analytics.refresh.CONTRIBUTIONS``, emptied in the process without), alternately. Reported:
+  the best wall time of each, its seconds per stage (extract, status, aggregate, maternal,
+  store) and peak RSS; the maternal contribution's extra time and memory: the difference,
+  its own stage, and ``maternal_values`` alone in a process (its time and the RSS it adds;
+  in the refresh it runs after the children's events are freed, so it may add no peak).
+- **compute, national** (``--data``, the files of ``benchmarks/demo_generate.py``): the refresh's
+  own code (``crecer.analytics.refresh.status_in_chunks`` over chunks of districts, then
+  ``values_by_territory`` at every level) with the registry and events read from Parquet
+  instead of the database. The events are split by chunk in one streaming pass (each event
+  file joined once with the children and written per chunk), so no chunk rescans every event;
+  that pass counts as ``extract``. Side by side, in its own process, the limit: a raw DuckDB
+  scan-and-aggregate of the same event files (every event joined to its child and counted by
+  district and code, children counted once), i.e. reading and grouping the data with no
+  per-child logic at all.
 """
 
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import os
 import resource
+import shutil
 import tempfile
 import time
 from datetime import date
@@ -84,8 +94,15 @@ def compute_national(args: dict) -> dict:
     setup_django(tempfile.mkdtemp(), "")  # the refresh module imports models; no query is made
 
     from crecer.analytics.indicators import levels_within, values_by_territory
-    from crecer.analytics.refresh import Clock, status_in_chunks
-    from crecer.analytics.status import CHILD_COLUMNS, GROWTH_COLUMNS, HB_COLUMNS, SERVICE_COLUMNS
+    from crecer.analytics.refresh import CHUNK_CHILDREN, Clock, status_in_chunks
+    from crecer.analytics.status import (
+        CHILD_COLUMNS,
+        GROWTH_COLUMNS,
+        HB_COLUMNS,
+        SERVICE_COLUMNS,
+        district_chunks,
+        window_start,
+    )
     from crecer.norms import load_profile
 
     profile = load_profile("peru")
@@ -94,19 +111,23 @@ def compute_national(args: dict) -> dict:
     clock = Clock(lambda stage, seconds: None)
     children = load_children(folder, as_of)
     counts = dict.fromkeys(EVENT_FILES, 0)
+    chunks = district_chunks(children, CHUNK_CHILDREN)
+    parts = Path(tempfile.mkdtemp(dir=args.get("work_dir")))
+    window = (window_start(as_of, profile), as_of)
+    split_by_chunk(folder, children, chunks, parts, window)
+    clock.lap("extract", final=False)
+    number = {chunk: n for n, chunk in enumerate(chunks)}
+    schemas = dict(zip(EVENT_FILES, (SERVICE_COLUMNS, GROWTH_COLUMNS, HB_COLUMNS), strict=True))
 
     def events_of(first: str, last: str):
-        ids = (
-            children.lazy()
-            .filter(pl.col("district_id").is_between(pl.lit(first), pl.lit(last)))
-            .select("padron_code", "child_id")
-        )
         frames = []
-        for name, schema in zip(
-            EVENT_FILES, (SERVICE_COLUMNS, GROWTH_COLUMNS, HB_COLUMNS), strict=True
-        ):
-            scan = pl.scan_parquet(folder / f"{name}.parquet").join(ids, on="padron_code")
-            frame = scan.select(pl.col(c).cast(t) for c, t in schema.items()).collect()
+        for name, schema in schemas.items():
+            part = parts / name / f"chunk={number[first, last]}"
+            frame = (
+                pl.read_parquet(part, hive_partitioning=False).select(list(schema))
+                if part.exists()
+                else pl.DataFrame(schema=schema)
+            )
             counts[name] += frame.height
             frames.append(frame)
         services, growth, hemoglobin = frames
@@ -115,13 +136,49 @@ def compute_national(args: dict) -> dict:
     status = status_in_chunks(
         children.select(list(CHILD_COLUMNS)), events_of, as_of, profile, clock
     )
-    values = values_by_territory(status, profile.analytics.indicators, levels_within(""))
+    values = values_by_territory(
+        status, profile.analytics.indicators, levels_within("", profile), profile
+    )
     clock.lap("aggregate")
+    shutil.rmtree(parts, ignore_errors=True)
     return {
         "timings": clock.timings,
         "rows": {"children": status.height, **counts, "indicator_values": values.height},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
     }
+
+
+def split_by_chunk(
+    folder: Path, children, chunks: list[tuple[str, str]], out: Path, growth_window: tuple
+) -> None:
+    """Each event file read once, its events joined to their child (padrón code -> child id)
+    and written to ``out/<file>/chunk=<n>/`` by the chunk of the child's district (streaming:
+    the events are never all in memory); growth checks only those of ``growth_window``, as
+    ``crecer.analytics.extract.events_frames`` reads them."""
+    import polars as pl
+
+    districts = children.select("district_id").unique().sort("district_id")
+    firsts = [first for first, _last in chunks]
+    chunk = pl.Series(
+        "chunk",
+        [bisect.bisect_right(firsts, d) - 1 for d in districts["district_id"]],
+        dtype=pl.Int32,
+    )
+    keys = children.select("padron_code", "child_id", "district_id").join(
+        districts.with_columns(chunk), on="district_id"
+    )
+    from crecer.analytics.status import GROWTH_COLUMNS, HB_COLUMNS, SERVICE_COLUMNS
+
+    schemas = (SERVICE_COLUMNS, GROWTH_COLUMNS, HB_COLUMNS)
+    for name, schema in zip(EVENT_FILES, schemas, strict=True):
+        events = pl.scan_parquet(folder / f"{name}.parquet")
+        if name == "growth":
+            events = events.filter(pl.col("date").is_between(*growth_window))
+        (
+            events.join(keys.lazy().select("padron_code", "child_id", "chunk"), on="padron_code")
+            .select(*(pl.col(c).cast(t) for c, t in schema.items()), "chunk")
+            .sink_parquet(pl.PartitionBy(out / name, key="chunk", include_key=False), mkdir=True)
+        )
 
 
 def duckdb_limit(args: dict) -> dict:
@@ -162,37 +219,90 @@ def setup_django(data_dir: str, database_url: str) -> None:
     django.setup()
 
 
-def database_refresh(args: dict) -> dict:
-    """Generate ``--db-scope`` into a fresh database, then refresh it end to end."""
+def populate_database(args: dict) -> dict:
+    """A fresh database: migrations, territory, the ``--db-scope`` population with its events,
+    and the demo's women and pregnancies (not timed)."""
     setup_django(args["data_dir"], args["database_url"])
     from django.core.management import call_command
 
-    from crecer.analytics.refresh import refresh
+    from crecer.demo import women
     from crecer.demo.run import Options, generate
+    from crecer.maternal.models import MaternalHbTest, MaternalService, Pregnancy
     from crecer.norms import load_profile
 
     call_command("migrate", verbosity=0)
     if args["reference_dir"]:
         with open(os.devnull, "w") as quiet:
             call_command("territory", "load", "--dir", args["reference_dir"], stdout=quiet)
-    profile = load_profile("peru")
     as_of = date.fromisoformat(args["as_of"])
     options = Options(scope=args["scope"], seed=1, as_of=as_of, into_db=True)
-    manifest = generate(options, profile, say=lambda line: None)
-    started = time.perf_counter()
-    run = refresh(as_of, args["scope"], profile)
+    manifest = generate(options, load_profile("peru"), say=lambda line: None)
+    women.populate(args["scope"], as_of, seed=1)
+    counts = manifest["counts"]
     return {
-        "seconds": round(time.perf_counter() - started, 2),
-        "children": run.children,
-        "events": sum(
-            manifest["counts"].get(f"{name}_rows", 0)
-            for name in ("services", "growth", "hemoglobin")
-        ),
-        "timings": run.timings,
+        "children": counts["children"],
+        "events": sum(counts.get(f"{name}_rows", 0) for name in EVENT_FILES),
+        "pregnancies": Pregnancy.objects.count(),
+        "maternal_events": MaternalService.objects.count() + MaternalHbTest.objects.count(),
     }
 
 
-STEPS = {"compute": compute_national, "duckdb": duckdb_limit, "database": database_refresh}
+def database_refresh(args: dict) -> dict:
+    """``crecer refresh --as-of D --scope S`` on the populated database, with or without the
+    maternal contribution; wall time, seconds per stage, peak RSS (and RSS before it)."""
+    setup_django(args["data_dir"], args["database_url"])
+    from django.core.management import call_command
+
+    from crecer.analytics import refresh
+    from crecer.analytics.models import Refresh
+
+    if not args["maternal"]:
+        refresh.CONTRIBUTIONS.clear()
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    with open(os.devnull, "w") as quiet:
+        command = ["refresh", "--as-of", args["as_of"], "--scope", args["scope"]]
+        call_command(*command, stdout=quiet, stderr=quiet)
+    seconds = time.perf_counter() - started
+    run = Refresh.objects.get(as_of=args["as_of"], scope=args["scope"])
+    return {
+        "seconds": round(seconds, 2),
+        "children": run.children,
+        "values": run.values.count(),
+        "timings": run.timings,
+        "rss_before_mb": round(before / 1024),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+def maternal_alone(args: dict) -> dict:
+    """The maternal contribution alone (``maternal_values``, what the refresh adds for the
+    women): its seconds and the memory it takes above the process before it."""
+    setup_django(args["data_dir"], args["database_url"])
+    from crecer.analytics.indicators import levels_within
+    from crecer.maternal.status import maternal_values
+    from crecer.profile import current_profile
+
+    profile = current_profile()
+    levels = levels_within(args["scope"], profile)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    values = maternal_values(args["scope"], date.fromisoformat(args["as_of"]), profile, levels)
+    return {
+        "seconds": round(time.perf_counter() - started, 2),
+        "values": values.height,
+        "rss_before_mb": round(before / 1024),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+    }
+
+
+STEPS = {
+    "maternal": maternal_alone,
+    "compute": compute_national,
+    "duckdb": duckdb_limit,
+    "populate": populate_database,
+    "database": database_refresh,
+}
 
 
 def run_step(kind: str, args: dict) -> dict:
@@ -206,6 +316,7 @@ def main() -> None:
     parser.add_argument("--db-scope", default="05", help="scope of the database part ('' skips)")
     parser.add_argument("--postgres", default=None, help="URL of a database with an empty registry")
     parser.add_argument("--reference-dir", default=str(HERE.parent.parent / "shared" / "reference"))
+    parser.add_argument("--runs", type=int, default=2, help="refreshes of each kind (best kept)")
     parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.step:
@@ -228,13 +339,21 @@ def main() -> None:
             if options.postgres:
                 databases["PostgreSQL"] = options.postgres
             for name, url in databases.items():
-                report_database(name, run_step("database", {**base, "database_url": url}))
+                args = {**base, "database_url": url}
+                population = run_step("populate", args)
+                runs: dict[bool, list[dict]] = {False: [], True: []}
+                alone = []
+                for _ in range(options.runs):
+                    for maternal in (False, True):
+                        runs[maternal].append(run_step("database", {**args, "maternal": maternal}))
+                    alone.append(run_step("maternal", args))
+                report_database(name, population, runs, min(alone, key=lambda r: r["seconds"]))
 
 
 def report_compute(compute: dict, limit: dict) -> None:
     rows = compute["rows"]
     print(
-        f"national population: {rows['children']:,} children, {rows['services']:,} services, "
+        f"compute from the files: {rows['children']:,} children, {rows['services']:,} services, "
         f"{rows['growth']:,} growth checks, {rows['hemoglobin']:,} Hb tests "
         f"-> {rows['indicator_values']:,} indicator values"
     )
@@ -249,12 +368,34 @@ def report_compute(compute: dict, limit: dict) -> None:
     )
 
 
-def report_database(name: str, result: dict) -> None:
-    timings = ", ".join(f"{stage} {seconds:.1f} s" for stage, seconds in result["timings"].items())
-    per_million = result["seconds"] / result["children"] * 1e6
+def report_database(name: str, population: dict, runs: dict[bool, list[dict]], alone: dict) -> None:
     print(
-        f"{name}: refresh of {result['children']:,} children ({result['events']:,} events) in "
-        f"{result['seconds']:.1f} s ({timings}); {per_million:,.0f} s per million children"
+        f"{name}: crecer refresh of {population['children']:,} children "
+        f"({population['events']:,} events) and {population['pregnancies']:,} pregnancies "
+        f"({population['maternal_events']:,} maternal services and Hb tests), "
+        f"best of {len(runs[True])}:"
+    )
+    best = {
+        maternal: min(results, key=lambda r: r["seconds"]) for maternal, results in runs.items()
+    }
+    for maternal, label in ((False, "children only"), (True, "with women")):
+        result = best[maternal]
+        stages = ", ".join(f"{stage} {sec:.1f} s" for stage, sec in result["timings"].items())
+        per_million = result["seconds"] / result["children"] * 1e6
+        print(
+            f"  {label:<14} {result['seconds']:>6.1f} s ({stages}); peak RSS "
+            f"{result['peak_rss_mb']:,} MB (process {result['rss_before_mb']:,} MB before); "
+            f"{result['values']:,} indicator values; {per_million:,.0f} s per million children"
+        )
+    extra = best[True]["seconds"] - best[False]["seconds"]
+    memory = best[True]["peak_rss_mb"] - best[False]["peak_rss_mb"]
+    print(
+        f"  the maternal contribution: refresh with women - without {extra:+.1f} s "
+        f"({extra / best[False]['seconds']:+.0%}), peak RSS {memory:+,} MB; its stage "
+        f"{best[True]['timings'].get('maternal', 0):.1f} s; alone (maternal_values) "
+        f"{alone['seconds']:.1f} s, {alone['values']:,} values, "
+        f"+{alone['peak_rss_mb'] - alone['rss_before_mb']:,} MB above the process "
+        f"({alone['peak_rss_mb']:,} MB peak)"
     )
 
 
