@@ -98,10 +98,10 @@ def read_registry(folder: Path):
     import polars as pl
 
     from crecer.linkage import records
-    from crecer.registry.columns import column_for
+    from crecer.registry.columns import PADRON_COLUMNS
 
     rows = pl.read_csv(folder / "padron.csv", separator=";", infer_schema=False)
-    rows = rows.rename({c: column_for(c) or c for c in rows.columns})
+    rows = rows.rename({c: PADRON_COLUMNS.name_for(c) or c for c in rows.columns})
     rows = rows.with_columns(pl.col(pl.String).replace("", None)).with_columns(
         pl.col("birth_date").str.to_date("%d/%m/%Y", strict=False)
     )
