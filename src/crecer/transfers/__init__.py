@@ -34,12 +34,20 @@ from crecer.transfers.entitlements import (
     next_standing,
     pepi,
 )
-from crecer.transfers.verify import AGE_UNKNOWN, REASONS, STATUSES, juntos_norms, verify_members
+from crecer.transfers.verify import (
+    AGE_UNKNOWN,
+    REASONS,
+    STATUSES,
+    condition_ids,
+    juntos_norms,
+    verify_members,
+)
 
 __all__ = [
     "AGE_UNKNOWN",
     "REASONS",
     "STATUSES",
+    "condition_ids",
     "district_eligible",
     "household_entitlements",
     "juntos_norms",

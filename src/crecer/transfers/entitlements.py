@@ -10,7 +10,16 @@ from numpy.typing import ArrayLike, NDArray
 
 from crecer.norms import Profile
 from crecer.schedules.engine import as_day
-from crecer.transfers.verify import Day, juntos_norms
+from crecer.transfers.verify import (
+    COMPLIED,
+    EXEMPT,
+    NOT_COMPLIED,
+    NOT_VERIFIABLE,
+    STATUSES,
+    Day,
+    condition_ids,
+    juntos_norms,
+)
 
 Columns = Mapping[str, Any]
 
@@ -34,18 +43,24 @@ def household_entitlements(
     member_hh = np.asarray(members["household"]).astype(np.int64)
     households = np.unique(member_hh)
     h = len(households)
-    condition = np.asarray(verification["condition"]).astype(str)
-    status = np.asarray(verification["status"]).astype(str)
     row_hh = np.searchsorted(households, np.asarray(verification["household"]).astype(np.int64))
+    names = condition_ids(profile)
+    if "condition_code" in verification and "status_code" in verification:
+        code = np.asarray(verification["condition_code"]).astype(np.int64)
+        status = np.asarray(verification["status_code"]).astype(np.int64)
+    else:
+        code = _index(verification["condition"], names)
+        status = _index(verification["status"], list(STATUSES))
+    condition = np.asarray(names, dtype=object)
     tpi_ids = [item.id for item in norms.tpi.package]
     student_ids = [c.id for c in norms.conditions if c.member == "student"]
-    is_tpi = np.isin(condition, tpi_ids)
-    holds = (status == "complied") | (status == "exempt")
+    is_tpi = np.isin(code, [names.index(i) for i in tpi_ids])
+    holds = (status == COMPLIED) | (status == EXEMPT)
     withholds = norms.unverifiable_withholds.value
-    failing = ~holds & ((status == "not_complied") | ((status == "not_verifiable") & withholds))
+    failing = ~holds & ((status == NOT_COMPLIED) | ((status == NOT_VERIFIABLE) & withholds))
     base_fail = failing & ~is_tpi
     complies = np.bincount(row_hh[base_fail], minlength=h) == 0
-    reason = _first(row_hh, base_fail, condition, h)
+    reason = _first(row_hh, base_fail, code, condition, h)
     # TPI: a pregnant woman or a young child in the household, and every TPI row holds
     birth = np.asarray(members["birth_date"]).astype("datetime64[D]")
     lmp = np.asarray(members["lmp"]).astype("datetime64[D]")
@@ -57,15 +72,15 @@ def household_entitlements(
     tpi_eligible = np.bincount(at[young | pregnant], minlength=h) > 0
     tpi_fail = failing & is_tpi
     tpi_holds = np.bincount(row_hh[tpi_fail], minlength=h) == 0
-    tpi_reason = _first(row_hh, tpi_fail, condition, h)
+    tpi_reason = _first(row_hh, tpi_fail, code, condition, h)
     tpi_paid = complies & tpi_eligible & tpi_holds
-    tpi_reason = np.where(complies & tpi_eligible, tpi_reason, "")
+    tpi_reason[~(complies & tpi_eligible)] = ""
     # TAS: upper-secondary members whose school condition holds
     upper = np.asarray(members["upper_secondary"]).astype(bool)
     member_ids = np.asarray(members["member"]).astype(np.int64)
     upper_ids = member_ids[upper]
     student_ok = (
-        np.isin(condition, student_ids)
+        np.isin(code, [names.index(i) for i in student_ids])
         & holds
         & np.isin(np.asarray(verification["member"]).astype(np.int64), upper_ids)
     )
@@ -148,14 +163,25 @@ def district_eligible(poverty_rate: ArrayLike, profile: Profile) -> NDArray[np.b
 
 
 def _first(
-    row_hh: NDArray[np.intp], mask: NDArray[np.bool_], condition: NDArray[np.str_], h: int
-) -> NDArray[np.str_]:
+    row_hh: NDArray[np.intp],
+    mask: NDArray[np.bool_],
+    code: NDArray[np.int64],
+    names: NDArray[np.object_],
+    h: int,
+) -> NDArray[np.object_]:
     """Per household: the condition of its first row in ``mask``; "" if none."""
     out = np.full(h, "", dtype=object)
     rows = np.flatnonzero(mask)
     found, first = np.unique(row_hh[rows], return_index=True)
-    out[found] = condition[rows[first]]
-    return out.astype(str)
+    out[found] = names[code[rows[first]]]
+    return out
+
+
+def _index(values: ArrayLike, names: list[str]) -> NDArray[np.int64]:
+    """Each text's position in ``names`` (-1 if absent)."""
+    found, inverse = np.unique(np.asarray(values).astype(str), return_inverse=True)
+    lookup = np.asarray([names.index(v) if v in names else -1 for v in found.tolist()], np.int64)
+    return lookup[inverse.ravel()] if len(found) else np.zeros(0, np.int64)
 
 
 def _amount(amount: Any) -> float:

@@ -6,7 +6,7 @@ Pure numpy: no Django, no I/O, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -98,6 +98,8 @@ def verify_members(
     period_start: Day,
     period_end: Day,
     profile: Profile,
+    *,
+    code_vocabulary: Sequence[str] | None = None,
 ) -> dict[str, np.ndarray]:
     """Every member's applicable JUNTOS conditions in the period, one row per member × condition.
 
@@ -108,12 +110,15 @@ def verify_members(
     unknown birth date is not reported) and ``birth_weight_g`` / ``gestational_weeks`` (for
     the TPI package's low-birth-weight schedules). ``events``: ``member``, ``date``, ``code``.
     ``school``: ``member``, ``term_start``, ``term_end``, ``enrolled``, ``days_attended``,
-    ``days_absent``.
+    ``days_absent``. ``code`` may hold integers indexing ``code_vocabulary`` (dictionary
+    encoded, as for :func:`crecer.schedules.child_status`; faster on millions of events).
 
     Returns ``member``, ``household``, ``condition``, ``status`` (complied, not_complied,
     not_verifiable, exempt), ``required``, ``done``, ``due_by`` (when the missing check was due;
     NaT otherwise) and ``reason`` (see :data:`REASONS`; "" when complied), rows ordered by the
-    members' order and then the profile's conditions (TPI package last).
+    members' order and then the profile's conditions (TPI package last). Texts are object
+    arrays of ``str``; ``condition_code`` (int16, index into :func:`condition_ids`) and
+    ``status_code`` (int8, index into :data:`STATUSES`) give the same as integers.
     """
     norms = juntos_norms(profile)
     start = as_day(period_start).astype(np.int64)
@@ -132,7 +137,7 @@ def verify_members(
     schooled = _bool(members, "school_declared", n)
     waived = _bool(members, "waived", n)
     age = np.where(birth_known, end - birth, -1)
-    ev = _prepare_events(events, ids, order)
+    ev = _prepare_events(events, ids, order, code_vocabulary)
     blocks: list[_Block] = []
     ctx = _Context(n, start, end, facility, schooled, waived)
     for index, condition in enumerate(norms.conditions):
@@ -464,45 +469,96 @@ def _assemble(
     blocks: list[_Block], ids: NDArray[np.int64], household: NDArray[np.int64]
 ) -> dict[str, np.ndarray]:
     row = np.concatenate([b.row for b in blocks])
-    order = np.concatenate([np.full(len(b.row), b.order, np.int64) for b in blocks])
-    names = [b.condition for b in blocks]
-    condition = np.concatenate([np.full(len(b.row), i, np.int64) for i, b in enumerate(blocks)])
-    sort = np.lexsort((order, row))
-    row = row[sort]
+    order = np.concatenate([np.full(len(b.row), b.order, np.int16) for b in blocks])
+    names = np.empty(max(b.order for b in blocks) + 1, dtype=object)
+    for block in blocks:
+        names[block.order] = block.condition
+    sort = np.argsort(row * (len(names) + 1) + order)  # keys are unique
+    row, order = row[sort], order[sort]
+    status = np.concatenate([b.status for b in blocks])[sort]
+    reason = np.concatenate([b.reason for b in blocks])[sort]
     due = np.concatenate([b.due_by for b in blocks])[sort]
+    # texts as object arrays sharing one str per value: 8 bytes a row, not a copy per row
     return {
         "member": ids[row],
         "household": household[row],
-        "condition": np.asarray(names, dtype=str)[condition[sort]],
-        "status": np.asarray(STATUSES)[np.concatenate([b.status for b in blocks])[sort]],
+        "condition": names[order],
+        "status": np.asarray(STATUSES, dtype=object)[status],
         "required": np.concatenate([b.required for b in blocks])[sort],
         "done": np.concatenate([b.done for b in blocks])[sort],
         "due_by": np.where(due == _NEVER, NAT, _dates(np.where(due == _NEVER, 0, due))),
-        "reason": np.asarray(REASONS)[np.concatenate([b.reason for b in blocks])[sort]],
+        "reason": np.asarray(REASONS, dtype=object)[reason],
+        "condition_code": order,
+        "status_code": status,
     }
 
 
+def condition_ids(profile: Profile) -> list[str]:
+    """The ids of ``condition_code`` in :func:`verify_members`'s result: the profile's
+    conditions, ``age_unknown``, then the TPI package's items."""
+    norms = juntos_norms(profile)
+    return [c.id for c in norms.conditions] + [AGE_UNKNOWN] + [i.id for i in norms.tpi.package]
+
+
 def _prepare_events(
-    events: Columns, ids: NDArray[np.int64], member_order: NDArray[np.int64]
+    events: Columns,
+    ids: NDArray[np.int64],
+    member_order: NDArray[np.int64],
+    code_vocabulary: Sequence[str] | None,
 ) -> _Events:
     row, found = _rows_of(np.asarray(events["member"]).astype(np.int64), ids, member_order)
     day, known = _days(events["date"])
     keep = found & known
-    codes = np.asarray(events["code"])[keep]
-    vocabulary, code = np.unique(codes.astype(str), return_inverse=True)
-    row, day = row[keep], day[keep]
-    sort = np.lexsort((day, row))
-    return _Events(row[sort], day[sort], code.astype(np.int64).ravel()[sort], vocabulary)
+    codes = np.asarray(events["code"])
+    if code_vocabulary is not None:
+        vocabulary = np.asarray([str(code) for code in code_vocabulary], dtype=str)
+        code = codes.astype(np.int64, copy=False)[keep]
+    elif codes.dtype.kind in "iu":
+        raise TypeError("integer event codes need code_vocabulary")
+    else:
+        vocabulary, code = _encode(codes[keep])
+    row, day, code = row[keep], day[keep], code.astype(np.int64).ravel()
+    if len(day):
+        # one int64 key (member row, then day): a single sort instead of a lexsort
+        low = day.min()
+        sort = np.argsort(row * (day.max() - low + 1) + (day - low))
+    else:
+        sort = np.zeros(0, np.int64)
+    return _Events(row[sort], day[sort], code[sort], vocabulary)
+
+
+def _encode(codes: np.ndarray) -> tuple[NDArray[np.str_], NDArray[np.int64]]:
+    """Codes as indexes into their sorted distinct values. ASCII codes of up to 8 characters
+    (every HIS code) are read as one uint64 each, which sorts far faster than text."""
+    try:
+        raw = codes.astype("S")
+    except (UnicodeEncodeError, ValueError):
+        raw = None
+    if raw is not None and 0 < raw.dtype.itemsize <= 8:
+        found, index = np.unique(raw.astype("S8").view(np.uint64), return_inverse=True)
+        return found.view("S8").astype(str), index.astype(np.int64).ravel()
+    text, index = np.unique(codes.astype(str), return_inverse=True)
+    return text, index.astype(np.int64).ravel()
 
 
 def _rows_of(
     values: NDArray[np.int64], ids: NDArray[np.int64], member_order: NDArray[np.int64]
 ) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """Row in ``members`` of each id in ``values``, and whether it is a member at all."""
-    if len(ids) == 0:
+    n = len(ids)
+    if n == 0:
         return np.zeros(len(values), np.int64), np.zeros(len(values), bool)
+    low, high = ids[member_order[0]], ids[member_order[-1]]
+    if high - low < 8 * n + 1024:
+        # dense ids (the usual case): a lookup table instead of a binary search
+        table = np.full(int(high - low) + 1, -1, np.int64)
+        table[ids - low] = np.arange(n)
+        inside = (values >= low) & (values <= high)
+        at = table[np.where(inside, values - low, 0)]
+        found = inside & (at >= 0)
+        return np.where(found, at, 0), found
     sorted_ids = ids[member_order]
-    at = np.minimum(np.searchsorted(sorted_ids, values), len(ids) - 1)
+    at = np.minimum(np.searchsorted(sorted_ids, values), n - 1)
     found = sorted_ids[at] == values
     return np.where(found, member_order[at], 0).astype(np.int64), found
 
