@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "crecer.access",
     "crecer.health",
     "crecer.maternal",
+    "crecer.juntos",
     "crecer.linkage",
     "crecer.analytics",
     "crecer.demo",

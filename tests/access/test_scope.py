@@ -388,6 +388,114 @@ def linkage_queue(client: Client, world: World) -> list:
     return [client.get(url), client.get(url, {"kind": "sis"}), client.get(url, {"kind": "dedupe"})]
 
 
+def away_household():
+    """A JUNTOS household of the away district (the away woman and the away child), its
+    cycle (territory: the away district), an appeal, and imports by an away officer."""
+    from django.contrib.auth import get_user_model
+
+    from crecer.juntos.models import (
+        Affiliation,
+        Appeal,
+        Cycle,
+        Household,
+        Member,
+        MemberRole,
+        Verification,
+    )
+    from crecer.registry.models import Child
+
+    found = Household.objects.filter(code="H-AWAY").first()
+    if found is not None:
+        return found
+    household = Household.objects.create(code="H-AWAY", district_id=AWAY, care_facility="PS AWAY")
+    Affiliation.objects.create(household=household, status="affiliated", since=date(2026, 1, 1))
+    Member.objects.create(
+        household=household, role=MemberRole.TITULAR, woman=away_woman(), names=SECRET_NAME
+    )
+    child = Child.objects.get(dni=SECRET_DNI)
+    member = Member.objects.create(
+        household=household,
+        role=MemberRole.CHILD,
+        child=child,
+        names=child.full_name,
+        document_number=SECRET_DNI,
+    )
+    cycle = Cycle.objects.create(
+        territory_code=AWAY,
+        period_start=date(2026, 3, 1),
+        period_end=date(2026, 4, 30),
+        cutoff=date(2026, 4, 30),
+        stage="sent",
+        snapshot_hash="x",
+    )
+    checked = Verification.objects.create(
+        cycle=cycle,
+        member=member,
+        household=household,
+        condition="cred",
+        status="not_complied",
+        required=2,
+        done=1,
+    )
+    filer, _ = get_user_model().objects.get_or_create(username="away_manager")
+    Appeal.objects.create(
+        cycle=cycle, household=household, verification=checked, reason="x", filed_by=filer
+    )
+    return household
+
+
+def juntos_by_household(name: str, method: str = "get") -> Probe:
+    def probe(client: Client, world: World) -> list:
+        from crecer.juntos.models import Appeal, Cycle, Verification
+
+        household = away_household()
+        cycle = Cycle.objects.get(territory_code=AWAY)
+        args = {
+            "juntos:cycle": [cycle.pk],
+            "juntos:step": [cycle.pk, "verify"],
+            "juntos:payroll": [cycle.pk, "csv"],
+            "juntos:household": [household.pk],
+            "juntos:appeal": [household.pk, Verification.objects.get(household=household).pk],
+            "juntos:decide": [Appeal.objects.get(household=household).pk],
+        }[name]
+        url = reverse(name, args=args)
+        return [client.get(url), client.post(url, {"decision": "accept", "reason": "x"})]
+
+    return probe
+
+
+def juntos_runs(name: str) -> Probe:
+    """A CSE or school-records import by an officer of the away district, seen from home."""
+
+    def probe(client: Client, world: World) -> list:
+        import tempfile
+
+        from django.contrib.auth import get_user_model
+
+        from crecer.access.scopes import parse_scope
+        from crecer.access.services import assign
+        from crecer.juntos.imports import import_cse, import_school
+
+        away_household()
+        officer, created = get_user_model().objects.get_or_create(username="away_juntos")
+        if created:
+            assign(officer, "registry_officer", parse_scope(AWAY), personal_data=False)
+        path = Path(tempfile.mkdtemp()) / "file.csv"
+        if name.startswith("juntos_cse:"):
+            path.write_text("CO_HOGAR,CSE,FECHA_CSE\nH-AWAY,POBRE,01/03/2026\n", encoding="utf-8")
+            run = import_cse(path, user=officer)
+        else:
+            path.write_text(
+                "DNI_ESTUDIANTE,CODIGO_MODULAR,FECHA_INICIO,FECHA_FIN\n"
+                f"{SECRET_DNI},0456789,01/03/2026,30/04/2026\n",
+                encoding="utf-8",
+            )
+            run = import_school(path, user=officer)
+        return [client.get(reverse(name, args=[run.pk]))]
+
+    return probe
+
+
 # Probes of a specific child must answer 404 to everyone in the home district; the others may
 # also refuse the whole page (403) to a role without the right, but never show the away child.
 MUST_BE_404 = {
@@ -412,6 +520,13 @@ MUST_BE_404 = {
     "maternal_events:import_run_csv",
     "linkage:pair",
     "linkage:undo",
+    # The cycle pages refuse (403) a role without the right to manage transfers, whatever
+    # the cycle; a manager of another territory gets 404 (tests/juntos/test_cycles.py).
+    "juntos:household",
+    "juntos_cse:import_run",
+    "juntos_cse:import_run_csv",
+    "juntos_school:import_run",
+    "juntos_school:import_run_csv",
 }
 ROUTES: dict[str, Probe] = {
     "registry:child": child_by_id("registry:child"),
@@ -442,6 +557,20 @@ ROUTES: dict[str, Probe] = {
     "maternal_events:import": plain("maternal_events:import"),
     "maternal_events:import_run": maternal_runs("maternal_events:import_run"),
     "maternal_events:import_run_csv": maternal_runs("maternal_events:import_run_csv"),
+    "juntos:cycles": plain("juntos:cycles"),
+    "juntos:eligible": plain("juntos:eligible"),
+    "juntos:cycle": juntos_by_household("juntos:cycle"),
+    "juntos:step": juntos_by_household("juntos:step"),
+    "juntos:payroll": juntos_by_household("juntos:payroll"),
+    "juntos:household": juntos_by_household("juntos:household"),
+    "juntos:appeal": juntos_by_household("juntos:appeal"),
+    "juntos:decide": juntos_by_household("juntos:decide"),
+    "juntos_cse:import": plain("juntos_cse:import"),
+    "juntos_cse:import_run": juntos_runs("juntos_cse:import_run"),
+    "juntos_cse:import_run_csv": juntos_runs("juntos_cse:import_run_csv"),
+    "juntos_school:import": plain("juntos_school:import"),
+    "juntos_school:import_run": juntos_runs("juntos_school:import_run"),
+    "juntos_school:import_run_csv": juntos_runs("juntos_school:import_run_csv"),
     "health:child_events": child_by_id("health:child_events"),
     "health:record": record_event,
     "health:import": plain("health:import"),

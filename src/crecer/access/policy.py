@@ -33,6 +33,7 @@ class Can(StrEnum):
     RECORD_SERVICES = "record_services"  # growth checks, Hb, vaccines… (health app)
     VIEW_AGGREGATES = "view_aggregates"  # indicators and counts by territory
     AUDIT = "audit"  # read the access log and change histories
+    MANAGE_TRANSFERS = "manage_transfers"  # prepare, verify, approve and pay JUNTOS cycles
 
 
 ROLE_RIGHTS: dict[str, frozenset[Can]] = {
@@ -41,7 +42,9 @@ ROLE_RIGHTS: dict[str, frozenset[Can]] = {
         {Can.VIEW_PERSONAL, Can.EDIT_REGISTRY, Can.IMPORT, Can.EXPORT, Can.VIEW_AGGREGATES}
     ),
     Role.HEALTH_WORKER: frozenset({Can.VIEW_PERSONAL, Can.RECORD_SERVICES, Can.VIEW_AGGREGATES}),
-    Role.PROGRAM_MANAGER: frozenset({Can.VIEW_PERSONAL, Can.EXPORT, Can.VIEW_AGGREGATES}),
+    Role.PROGRAM_MANAGER: frozenset(
+        {Can.VIEW_PERSONAL, Can.EXPORT, Can.VIEW_AGGREGATES, Can.MANAGE_TRANSFERS}
+    ),
     Role.ANALYST: frozenset({Can.VIEW_AGGREGATES}),
     Role.AUDITOR: frozenset({Can.VIEW_PERSONAL, Can.AUDIT, Can.VIEW_AGGREGATES}),
 }

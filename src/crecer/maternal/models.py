@@ -5,17 +5,14 @@ access policy's condition on a child's place fields selects women too."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from crecer.access import policy
-from crecer.access.policy import Can
+from crecer.access.scoped import PlacedQuerySet
 from crecer.health.models import AltitudeSource
 from crecer.ingest.models import ImportRun
 from crecer.registry import codes
@@ -26,20 +23,7 @@ from crecer.territory.models import District, PopulatedCenter
 PREGNANCY_DAYS = 280
 
 
-class WomanQuerySet(models.QuerySet):
-    def visible_to(self, user: Any, right: Can = Can.VIEW_PERSONAL) -> WomanQuerySet:
-        """The women ``user`` may see for ``right``: the same condition as for children (a
-        woman has the place fields a child has)."""
-        condition = policy.children_condition(user, right)
-        return self.none() if condition is None else self.filter(condition)
-
-    def visible_or_404(self, user: Any, pk: int, right: Can = Can.VIEW_PERSONAL) -> Woman:
-        """Woman ``pk`` if ``user`` may see her for ``right``; else 404, never "forbidden"."""
-        found = self.visible_to(user, right).select_related("district").filter(pk=pk).first()
-        if found is None:
-            raise Http404
-        return found
-
+class WomanQuerySet(PlacedQuerySet):
     def with_document(self, document_type: str, number: str) -> WomanQuerySet:
         return self.filter(document_type=document_type, document_number=number)
 

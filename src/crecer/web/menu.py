@@ -47,6 +47,7 @@ MAIN = (
     Entry("health:import", _("Import services")),
     Entry("maternal:pregnancies", _("Pregnancies")),
     Entry("maternal:indicators", _("Maternal indicators")),
+    Entry("juntos:cycles", _("JUNTOS")),
     Entry("registry:quality", _("Quality")),
     Entry("access:log", _("Access log")),
 )

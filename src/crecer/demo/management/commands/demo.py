@@ -185,7 +185,25 @@ class Command(BaseCommand):
         self.describe_population(result)
         self.link(scope, lists)
         self.women(scope, seed, lists / "manifest.json")
+        self.households(scope, seed, lists / "manifest.json")
         return True
+
+    def households(self, scope: str, seed: int, manifest: Path) -> None:
+        """JUNTOS households, their older siblings' school terms, CSE and affiliation
+        (crecer.demo.households), into the manifest under ``households``."""
+        from crecer.demo import households
+
+        result = households.populate(scope, timezone.localdate(), seed)
+        if "skipped" in result:
+            return
+        if manifest.exists():
+            written = json.loads(manifest.read_text(encoding="utf-8"))
+            written["households"] = result
+            manifest.write_text(json.dumps(written, indent=1, ensure_ascii=False), "utf-8")
+        self.say(
+            _("%(h)s JUNTOS households (%(a)s affiliated), %(t)s school terms.")
+            % {"h": result["households"], "a": result["affiliated"], "t": result["school_terms"]}
+        )
 
     def women(self, scope: str, seed: int, manifest: Path) -> None:
         """The mothers as women, the pregnancies behind the year's births, women pregnant now

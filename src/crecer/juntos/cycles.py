@@ -1,0 +1,366 @@
+"""A bimonthly cycle from its snapshot to its payment.
+
+1. :func:`open_cycle` freezes the affiliated (and suspended) households of a territory, their
+   active members and the evidence up to the cut-off — health events of the children and of the
+   women's pregnancies, school terms — into the cycle's own rows, with a SHA-256 of their
+   content: whatever the registry says later, the cycle verifies what it froze.
+2. :func:`verify_cycle` runs the pure engine (:mod:`crecer.transfers`) on the frozen rows: a
+   result per member and condition, an entitlement per household (plus accepted appeals not
+   paid yet).
+3. :func:`approve_cycle` — by another person than the one who prepared it (four eyes) — applies
+   the standings: a household that did not comply is suspended, and the profile's number of
+   suspensions disaffiliates it.
+4. :func:`send_cycle` writes the payroll (one row per household paid) and stores its hash;
+   :func:`reconcile` reads the bank's paid-back file and marks what was collected.
+
+Each step is done by a user with the right (``Can.MANAGE_TRANSFERS``) and recorded on the cycle.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from crecer import transfers
+from crecer.health.models import HemoglobinTest, ServiceRecord
+from crecer.juntos.models import (
+    Adjustment,
+    Affiliation,
+    Cycle,
+    CycleEvidence,
+    CycleMember,
+    CycleSchool,
+    Entitlement,
+    Household,
+    Member,
+    MemberRole,
+    SchoolRecord,
+    Stage,
+    Status,
+    Verification,
+    Waiver,
+)
+from crecer.maternal.models import MaternalService, Outcome, Pregnancy
+from crecer.norms import Profile
+from crecer.territory.models import within
+
+# How far before the period's end the evidence reaches: the longest window of a rule (a year)
+# and a pregnancy's length, so every condition sees the events it may count.
+LOOKBACK_DAYS = 400
+POSTPARTUM_DAYS = 42
+VERIFIED_STATUSES = (Status.AFFILIATED, Status.SUSPENDED)
+
+
+class CycleError(ValueError):
+    """A step asked of a cycle in the wrong stage, or by the wrong person."""
+
+
+@dataclass(frozen=True)
+class Frozen:
+    members: int
+    evidence: int
+    school: int
+
+
+def cycle_households(territory: str) -> QuerySet[Household]:
+    households = Household.objects.filter(affiliation__status__in=VERIFIED_STATUSES)
+    return households.filter(within(territory)) if territory else households
+
+
+def _waived_districts(households: QuerySet[Household], start: date, end: date) -> set[str]:
+    waivers = Waiver.objects.filter(period_start__lte=end, period_end__gte=start)
+    prefixes = list(waivers.values_list("territory_code", flat=True))
+    districts = set(households.values_list("district_id", flat=True))
+    return {d for d in districts if any(d.startswith(p) for p in prefixes)}
+
+
+def _pregnancy_dates(women: list[int], start: date, end: date, cutoff: date) -> tuple[dict, dict]:
+    """Woman -> FUR of a pregnancy ongoing at some time in the period, and woman -> a delivery
+    whose puerperium (42 days) reaches the period; as known at the cut-off."""
+    lmp: dict[int, date] = {}
+    delivery: dict[int, date] = {}
+    pregnancies = Pregnancy.objects.filter(woman__in=women, lmp_date__lte=min(end, cutoff))
+    for woman, fur, outcome, ended in pregnancies.values_list(
+        "woman_id", "lmp_date", "outcome", "outcome_date"
+    ).order_by("lmp_date"):
+        ended_in_time = ended is not None and ended <= cutoff
+        if outcome == Outcome.ONGOING or not ended_in_time or ended >= start:
+            lmp[woman] = fur
+        puerperium = ended is not None and ended >= start - timedelta(days=POSTPARTUM_DAYS)
+        if outcome == Outcome.LIVE_BIRTH and ended_in_time and puerperium:
+            delivery[woman] = ended
+    return lmp, delivery
+
+
+def _hash(rows: list[tuple]) -> str:
+    digest = hashlib.sha256()
+    for row in sorted(rows):
+        digest.update(("|".join("" if v is None else str(v) for v in row) + "\n").encode())
+    return digest.hexdigest()
+
+
+def snapshot_hash(cycle: Cycle) -> str:
+    """The SHA-256 of what ``cycle`` froze (recomputed from its rows: equal to the stored one
+    unless a row was tampered with)."""
+    members = cycle.members.values_list(
+        "member_id", "household_id", "role", "birth_date", "lmp", "delivery", "facility_declared",
+        "school_declared", "upper_secondary", "waived",
+    )  # fmt: skip
+    evidence = cycle.evidence.values_list("member_id", "date", "code")
+    school = cycle.school.values_list(
+        "member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent"
+    )
+    return _hash(
+        [("m", *r) for r in members] + [("e", *r) for r in evidence] + [("s", *r) for r in school]
+    )
+
+
+@transaction.atomic
+def open_cycle(
+    territory: str, period_start: date, period_end: date, cutoff: date, user: Any, profile: Profile
+) -> Cycle:
+    """Freeze the cycle's households, members and evidence as of ``cutoff``."""
+    if period_end < period_start:
+        raise CycleError("the period ends before it starts")
+    households = cycle_households(territory)
+    cycle = Cycle.objects.create(
+        territory_code=territory, period_start=period_start, period_end=period_end,
+        cutoff=cutoff, prepared_by=user, snapshot_hash="",
+    )  # fmt: skip
+    waived = _waived_districts(households, period_start, period_end)
+    members = list(
+        Member.objects.filter(household__in=households, active=True).values_list(
+            "pk", "household_id", "household__district_id", "household__care_facility",
+            "birth_date", "woman_id", "child_id", "school_code", "upper_secondary", "role",
+        )
+    )  # fmt: skip
+    women = [row[5] for row in members if row[5]]
+    lmp, delivery = _pregnancy_dates(women, period_start, period_end, cutoff)
+    frozen = [
+        CycleMember(
+            cycle=cycle, member_id=pk, household_id=household, role=role, birth_date=born,
+            lmp=lmp.get(woman) if woman else None, delivery=delivery.get(woman) if woman else None,
+            facility_declared=bool(facility), school_declared=bool(school),
+            upper_secondary=upper, waived=district in waived,
+        )
+        for pk, household, district, facility, born, woman, _child, school, upper, role in members
+    ]  # fmt: skip
+    CycleMember.objects.bulk_create(frozen, batch_size=5000)
+    since = period_end - timedelta(days=LOOKBACK_DAYS)
+    window = {"date__gte": since, "date__lte": min(cutoff, period_end)}
+    member_of_child = {row[6]: row[0] for row in members if row[6]}
+    member_of_woman = {row[5]: row[0] for row in members if row[5]}
+    evidence: list[CycleEvidence] = []
+    children = list(member_of_child)
+    for child, day, code in ServiceRecord.objects.filter(child__in=children, **window).values_list(
+        "child_id", "date", "code"
+    ):
+        evidence.append(
+            CycleEvidence(cycle=cycle, member_id=member_of_child[child], date=day, code=code)
+        )
+    hb_code = profile.services.hb_test.recorded_as
+    for child, day in HemoglobinTest.objects.filter(child__in=children, **window).values_list(
+        "child_id", "date"
+    ):
+        evidence.append(
+            CycleEvidence(cycle=cycle, member_id=member_of_child[child], date=day, code=hb_code)
+        )
+    for woman, day, code in MaternalService.objects.filter(
+        pregnancy__woman__in=list(member_of_woman), **window
+    ).values_list("pregnancy__woman_id", "date", "code"):
+        evidence.append(
+            CycleEvidence(cycle=cycle, member_id=member_of_woman[woman], date=day, code=code)
+        )
+    unique = {(e.member_id, e.date, e.code): e for e in evidence}  # an Hb test and its HIS row
+    CycleEvidence.objects.bulk_create(unique.values(), batch_size=5000)
+    terms = SchoolRecord.objects.filter(
+        member__in=[row[0] for row in members],
+        term_start__lte=period_end,
+        term_end__gte=period_start,
+    ).values_list("member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent")
+    CycleSchool.objects.bulk_create(
+        [
+            CycleSchool(
+                cycle=cycle,
+                member_id=m,
+                term_start=s,
+                term_end=e,
+                enrolled=n,
+                days_attended=a,
+                days_absent=b,
+            )
+            for m, s, e, n, a, b in terms
+        ],
+        batch_size=5000,
+    )
+    cycle.snapshot_hash = snapshot_hash(cycle)
+    cycle._change_reason = "prepared: snapshot frozen"
+    cycle.save()
+    return cycle
+
+
+def _dates(values: list[Any]) -> np.ndarray:
+    return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
+
+
+def frozen_arrays(cycle: Cycle) -> tuple[dict, dict, dict]:
+    """The cycle's frozen members, evidence and school terms as the engine's columns."""
+    # A titular, head or spouse carries conditions only while pregnant or in the puerperium:
+    # the others are frozen (the payroll names the titular) but not verified.
+    carriers = cycle.members.filter(
+        Q(role=MemberRole.CHILD) | Q(lmp__isnull=False) | Q(delivery__isnull=False)
+    )
+    rows = list(
+        carriers.order_by("member_id").values_list(
+            "member_id", "household_id", "birth_date", "lmp", "delivery", "facility_declared",
+            "school_declared", "upper_secondary", "waived",
+        )
+    )  # fmt: skip
+    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(9)]
+    members = {
+        "member": np.array(cols[0], dtype=np.int64),
+        "household": np.array(cols[1], dtype=np.int64),
+        "birth_date": _dates(list(cols[2])),
+        "lmp": _dates(list(cols[3])),
+        "delivery": _dates(list(cols[4])),
+        "facility_declared": np.array(cols[5], dtype=bool),
+        "school_declared": np.array(cols[6], dtype=bool),
+        "upper_secondary": np.array(cols[7], dtype=bool),
+        "waived": np.array(cols[8], dtype=bool),
+    }
+    ev = list(cycle.evidence.values_list("member_id", "date", "code"))
+    ecols = list(zip(*ev, strict=True)) if ev else [[], [], []]
+    events = {
+        "member": np.array(ecols[0], dtype=np.int64),
+        "date": _dates(list(ecols[1])),
+        "code": np.array(ecols[2], dtype=object),
+    }
+    terms = list(
+        cycle.school.values_list(
+            "member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent"
+        )
+    )
+    scols = list(zip(*terms, strict=True)) if terms else [[] for _ in range(6)]
+    school = {
+        "member": np.array(scols[0], dtype=np.int64),
+        "term_start": _dates(list(scols[1])),
+        "term_end": _dates(list(scols[2])),
+        "enrolled": np.array(scols[3], dtype=bool),
+        "days_attended": np.array(scols[4], dtype=np.int64),
+        "days_absent": np.array(scols[5], dtype=np.int64),
+    }
+    return members, events, school
+
+
+def _money(value: Any) -> Decimal:
+    return Decimal(str(round(float(value), 2)))
+
+
+@transaction.atomic
+def verify_cycle(cycle: Cycle, user: Any, profile: Profile) -> None:
+    """Verify every frozen member and condition, then each household's entitlement."""
+    if cycle.stage != Stage.PREPARED:
+        raise CycleError(f"cycle is {cycle.stage}, not prepared")
+    members, events, school = frozen_arrays(cycle)
+    start, end = np.datetime64(cycle.period_start), np.datetime64(cycle.period_end)
+    result = transfers.verify_members(members, events, school, start, end, profile)
+    cycle.verifications.all().delete()
+    Verification.objects.bulk_create(
+        [
+            Verification(
+                cycle=cycle, member_id=int(m), household_id=int(h), condition=str(c),
+                status=str(s), required=int(r), done=int(d),
+                due_by=None if np.isnat(due) else due.item(), reason=str(why),
+            )
+            for m, h, c, s, r, d, due, why in zip(
+                result["member"], result["household"], result["condition"], result["status"],
+                result["required"], result["done"], result["due_by"], result["reason"],
+                strict=True,
+            )
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    owed = transfers.household_entitlements(result, members, end, profile)
+    pending = _pending_adjustments(cycle)
+    entitlements = []
+    for h, complies, base, tpi, tas, total, why in zip(
+        owed["household"], owed["complies"], owed["base"], owed["tpi"], owed["tas"],
+        owed["total"], owed["reason"], strict=True,
+    ):  # fmt: skip
+        extra = pending.get(int(h), Decimal(0))
+        entitlements.append(
+            Entitlement(
+                cycle=cycle,
+                household_id=int(h),
+                complies=bool(complies),
+                base=_money(base),
+                tpi=_money(tpi),
+                tas=_money(tas),
+                adjustments=extra,
+                total=_money(total) + extra,
+                reason=str(why),
+            )
+        )
+    cycle.entitlements.all().delete()
+    Entitlement.objects.bulk_create(entitlements, batch_size=5000)
+    # The accepted appeals owed now are paid by this cycle (and by no other).
+    _adjustments_owed(cycle).update(paid_in=cycle)
+    cycle.stage, cycle.verified_by, cycle.verified_at = Stage.VERIFIED, user, timezone.now()
+    cycle._change_reason = "verified"
+    cycle.save()
+
+
+def _adjustments_owed(cycle: Cycle) -> QuerySet[Adjustment]:
+    """Accepted appeals of the cycle's households that no cycle pays yet."""
+    return Adjustment.objects.filter(
+        paid_in=None, household__in=cycle.members.values("household_id")
+    ).exclude(appeal__cycle=cycle)
+
+
+def _pending_adjustments(cycle: Cycle) -> dict[int, Decimal]:
+    owed: dict[int, Decimal] = {}
+    for household, amount in _adjustments_owed(cycle).values_list("household_id", "amount"):
+        owed[household] = owed.get(household, Decimal(0)) + amount
+    return owed
+
+
+@transaction.atomic
+def approve_cycle(cycle: Cycle, user: Any, profile: Profile) -> None:
+    """Approve a verified cycle — not by who prepared it — and apply the standings."""
+    if cycle.stage != Stage.VERIFIED:
+        raise CycleError(f"cycle is {cycle.stage}, not verified")
+    if user is not None and user.pk in (cycle.prepared_by_id, cycle.verified_by_id):
+        raise CycleError("the approver must be another person than who prepared and verified it")
+    rows = list(cycle.entitlements.values_list("household_id", "complies"))
+    affiliations = Affiliation.objects.in_bulk([h for h, _c in rows], field_name="household_id")
+    households = np.array([h for h, _c in rows], dtype=np.int64)
+    before = np.array([affiliations[h].suspensions for h in households], dtype=np.int64)
+    complies = np.array([c for _h, c in rows], dtype=bool)
+    after, suspended, disaffiliated = transfers.next_standing(before, complies, profile)
+    for index, household in enumerate(households.tolist()):
+        affiliation = affiliations[household]
+        status = (
+            Status.DISAFFILIATED if disaffiliated[index]
+            else Status.SUSPENDED if suspended[index] else Status.AFFILIATED
+        )  # fmt: skip
+        changed = status != affiliation.status or int(after[index]) != affiliation.suspensions
+        if not changed:
+            continue
+        affiliation.status, affiliation.suspensions = status, int(after[index])
+        affiliation.since = cycle.period_end
+        affiliation.reason = f"cycle {cycle.pk}: " + (
+            "complied" if complies[index] else f"did not comply ({after[index]} suspensions)"
+        )
+        affiliation._change_reason = affiliation.reason
+        affiliation.save()
+    cycle.stage, cycle.approved_by, cycle.approved_at = Stage.APPROVED, user, timezone.now()
+    cycle._change_reason = "approved"
+    cycle.save()

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from crecer.juntos import views
+
+app_name = "juntos"
+urlpatterns = [
+    path("juntos/", views.cycle_list, name="cycles"),
+    path("juntos/cycle/<int:pk>/", views.cycle_page, name="cycle"),
+    path("juntos/cycle/<int:pk>/<str:step>/", views.cycle_step, name="step"),
+    path("juntos/cycle/<int:pk>/payroll.<str:fmt>", views.payroll, name="payroll"),
+    path("juntos/household/<int:pk>/", views.household, name="household"),
+    path(
+        "juntos/household/<int:pk>/appeal/<int:verification>/",
+        views.appeal_new,
+        name="appeal",
+    ),
+    path("juntos/appeal/<int:pk>/decide/", views.appeal_decide, name="decide"),
+    path("juntos/eligible/", views.eligible, name="eligible"),
+]

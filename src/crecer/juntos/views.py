@@ -1,0 +1,322 @@
+"""JUNTOS pages: the cycles of a territory and each cycle's steps (verify, approve by a second
+person, payroll, reconciliation), a household's page with each member's conditions per cycle
+and the evidence behind them (and the appeal form), and the eligible households not yet
+affiliated. Households go through the access policy (404 outside the scope) and the access
+log, as children do; cycle steps need ``Can.MANAGE_TRANSFERS``."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from crecer.access import audit, policy
+from crecer.access.models import Action
+from crecer.access.policy import Can
+from crecer.juntos import cycles, payments
+from crecer.juntos.households import eligible_not_affiliated
+from crecer.juntos.labels import condition_names, reason_text
+from crecer.juntos.models import (
+    Appeal,
+    AppealStatus,
+    Cycle,
+    CycleEvidence,
+    Household,
+    Outcome,
+    Stage,
+    Verification,
+)
+from crecer.profile import current_profile
+
+LISTED = 200
+
+
+def _territory(user: Any) -> str | None:
+    """The ubigeo prefix a user manages cycles of ("" = the country); None: no territory
+    (a facility's or a community agent's scope manages no cycle)."""
+    scope = policy.access_of(user).scope
+    if scope.national:
+        return ""
+    return scope.territory_code or None
+
+
+def _cycle_or_404(user: Any, pk: int) -> Cycle:
+    territory = _territory(user)
+    cycle = Cycle.objects.filter(pk=pk).first()
+    if cycle is None or territory is None or not cycle.territory_code.startswith(territory):
+        raise Http404
+    return cycle
+
+
+class OpenCycleForm(forms.Form):
+    territory_code = forms.CharField(
+        label=gettext_lazy("territory (ubigeo prefix)"), max_length=6, required=False
+    )
+    period_start = forms.DateField(
+        label=gettext_lazy("period start"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=gettext_lazy("period end"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    cutoff = forms.DateField(
+        label=gettext_lazy("cut-off of the evidence"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args: Any, territory: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.territory = territory
+        self.fields["territory_code"].initial = territory
+
+    def clean_territory_code(self) -> str:
+        code = self.cleaned_data["territory_code"] or ""
+        if not code.startswith(self.territory):
+            raise forms.ValidationError(_("Outside your territory."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def cycle_list(request: HttpRequest) -> HttpResponse:
+    territory = _territory(request.user)
+    if territory is None:
+        raise Http404
+    form = OpenCycleForm(request.POST or None, territory=territory)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if Cycle.objects.filter(
+            territory_code=data["territory_code"], period_start=data["period_start"]
+        ).exists():
+            form.add_error(None, _("A cycle of that territory and period exists already."))
+        else:
+            cycle = cycles.open_cycle(
+                data["territory_code"], data["period_start"], data["period_end"], data["cutoff"],
+                request.user, current_profile(),
+            )  # fmt: skip
+            messages.success(request, _("The cycle was prepared: its snapshot is frozen."))
+            return redirect("juntos:cycle", pk=cycle.pk)
+    listed = Cycle.objects.filter(territory_code__startswith=territory)[:LISTED]
+    return render(request, "juntos/cycles.html", {"cycles": listed, "form": form})
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def cycle_page(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = _cycle_or_404(request.user, pk)
+    names = condition_names(current_profile())
+    statuses = dict(Outcome.choices)
+    by_status = Counter(
+        str(statuses.get(s, s)) for s in cycle.verifications.values_list("status", flat=True)
+    )
+    failing = Counter(
+        (names.get(condition, condition), reason_text(reason))
+        for condition, reason in cycle.verifications.exclude(
+            status__in=["complied", "exempt"]
+        ).values_list("condition", "reason")
+    )
+    entitlements = cycle.entitlements
+    totals = {
+        "households": entitlements.count(),
+        "complying": entitlements.filter(complies=True).count(),
+        "paid": entitlements.filter(total__gt=0).count(),
+        "amount": sum(entitlements.values_list("total", flat=True)),
+    }
+    not_paid = list(entitlements.filter(total=0).select_related("household")[:LISTED])
+    for e in not_paid:
+        e.reason_name = names.get(e.reason, e.reason)
+    audit.record(
+        request,
+        Action.LIST,
+        [],
+        filter={"cycle": cycle.pk, "households": [e.household_id for e in not_paid]},
+        row_count=len(not_paid),
+    )
+    context = {
+        "cycle": cycle,
+        "by_status": sorted(by_status.items()),
+        "failing": failing.most_common(20),
+        "totals": totals,
+        "not_paid": not_paid,
+        "hash_ok": cycle.snapshot_hash == cycles.snapshot_hash(cycle),
+        "may_approve": request.user.pk not in (cycle.prepared_by_id, cycle.verified_by_id),
+    }
+    return render(request, "juntos/cycle.html", context)
+
+
+STEPS = {"verify": Stage.PREPARED, "approve": Stage.VERIFIED}
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def cycle_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    cycle = _cycle_or_404(request.user, pk)
+    if request.method != "POST" or step not in STEPS:
+        return redirect("juntos:cycle", pk=cycle.pk)
+    try:
+        if step == "verify":
+            cycles.verify_cycle(cycle, request.user, current_profile())
+            messages.success(request, _("The cycle was verified."))
+        else:
+            cycles.approve_cycle(cycle, request.user, current_profile())
+            messages.success(request, _("The cycle was approved."))
+    except cycles.CycleError as error:
+        messages.error(request, _("Not done: %(why)s.") % {"why": error})
+    return redirect("juntos:cycle", pk=cycle.pk)
+
+
+@policy.page(Can.MANAGE_TRANSFERS, Can.EXPORT)
+def payroll(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    """The payroll of an approved cycle: downloading the CSV sends the cycle (its hash is
+    stored); afterwards the same file (CSV or XLSX) can be downloaded again."""
+    cycle = _cycle_or_404(request.user, pk)
+    if cycle.stage == Stage.APPROVED and request.method == "POST":
+        payments.send_cycle(cycle, request.user)
+    if cycle.stage not in (Stage.SENT, Stage.PAID):
+        messages.error(request, _("The payroll exists once the cycle is approved and sent."))
+        return redirect("juntos:cycle", pk=cycle.pk)
+    frame = payments.payroll_frame(cycle)
+    audit.record(
+        request,
+        Action.EXPORT,
+        [],
+        filter={"cycle": cycle.pk, "payroll": fmt},
+        row_count=frame.height - 1,
+    )
+    if fmt == "xlsx":
+        body = payments.payroll_xlsx(frame)
+        kind = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        body, kind, fmt = payments.payroll_csv(frame), "text/csv; charset=utf-8", "csv"
+    response = HttpResponse(body, content_type=kind)
+    response["Content-Disposition"] = f'attachment; filename="juntos-payroll-{cycle.pk}.{fmt}"'
+    return response
+
+
+@login_required
+def household(request: HttpRequest, pk: int) -> HttpResponse:
+    found = Household.objects.visible_or_404(request.user, pk)
+    audit.record(request, Action.VIEW, [], filter={"household": found.pk}, row_count=1)
+    members = list(found.members.all())
+    verifications = list(
+        Verification.objects.filter(household=found)
+        .select_related("cycle", "member")
+        .order_by("-cycle__period_start", "member_id", "condition")
+    )
+    evidence: dict[tuple[int, int], list[CycleEvidence]] = {}
+    for event in CycleEvidence.objects.filter(
+        cycle__in={v.cycle_id for v in verifications}, member__in=[m.pk for m in members]
+    ).order_by("date"):
+        evidence.setdefault((event.cycle_id, event.member_id), []).append(event)
+    names = condition_names(current_profile())
+    for v in verifications:
+        v.condition_name, v.reason_text = names.get(v.condition, v.condition), reason_text(v.reason)
+    rows = [(v, evidence.get((v.cycle_id, v.member_id), [])) for v in verifications]
+    context = {
+        "household": found,
+        "members": members,
+        "classes": list(found.classes.all()),
+        "affiliation": getattr(found, "affiliation", None),
+        "history": list(found.affiliation.history.all()) if hasattr(found, "affiliation") else [],
+        "rows": rows,
+        "entitlements": [
+            _named(e, names)
+            for e in found.entitlements.select_related("cycle").order_by("-cycle__period_start")
+        ],
+        "appeals": list(found.appeals.all()),
+        "may_appeal": policy.can(request.user, Can.MANAGE_TRANSFERS),
+    }
+    return render(request, "juntos/household.html", context)
+
+
+def _named(entitlement: Any, names: dict[str, str]) -> Any:
+    entitlement.reason_name = names.get(entitlement.reason, entitlement.reason)
+    return entitlement
+
+
+class AppealForm(forms.Form):
+    reason = forms.CharField(label=gettext_lazy("reason"), widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        label=gettext_lazy("evidence (what proves it)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def appeal_new(request: HttpRequest, pk: int, verification: int) -> HttpResponse:
+    found = Household.objects.visible_or_404(request.user, pk)
+    checked = (
+        Verification.objects.filter(pk=verification, household=found)
+        .select_related("cycle")
+        .first()
+    )
+    if checked is None:
+        raise Http404
+    form = AppealForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        payments.file_appeal(
+            checked.cycle,
+            checked.pk,
+            form.cleaned_data["reason"],
+            form.cleaned_data["evidence"],
+            request.user,
+        )
+        audit.record(request, Action.EDIT, [], filter={"household": found.pk}, row_count=1)
+        messages.success(request, _("The appeal was filed."))
+        return redirect("juntos:household", pk=found.pk)
+    return render(
+        request, "juntos/appeal.html", {"form": form, "household": found, "checked": checked}
+    )
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def appeal_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    appeal = Appeal.objects.select_related("household", "cycle").filter(pk=pk).first()
+    if appeal is None:
+        raise Http404
+    Household.objects.visible_or_404(request.user, appeal.household_id)
+    if request.method == "POST" and appeal.status == AppealStatus.OPEN:
+        accept = request.POST.get("decision") == "accept"
+        try:
+            adjustment = payments.decide_appeal(
+                appeal, accept, request.POST.get("note", ""), request.user, current_profile()
+            )
+        except cycles.CycleError as error:
+            messages.error(request, _("Not done: %(why)s.") % {"why": error})
+        else:
+            if adjustment is not None:
+                messages.success(
+                    request,
+                    _("Accepted: S/ %(amount)s will be paid with the next cycle.")
+                    % {"amount": adjustment.amount},
+                )
+            else:
+                messages.success(request, _("The appeal was decided."))
+    return redirect("juntos:household", pk=appeal.household_id)
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def eligible(request: HttpRequest) -> HttpResponse:
+    households = Household.objects.visible_to(request.user)
+    on = timezone.localdate()
+    found = eligible_not_affiliated(households, current_profile(), on)[:LISTED]
+    audit.record(
+        request,
+        Action.LIST,
+        [],
+        filter={"households": [h.pk for h, _e in found]},
+        row_count=len(found),
+    )
+    return render(request, "juntos/eligible.html", {"rows": found, "on": on})
