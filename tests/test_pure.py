@@ -15,6 +15,7 @@ PURE_PACKAGES = [
     "crecer.anemia",
     "crecer.schedules",
     "crecer.disclosure",
+    "crecer.transfers",
 ]
 # The ingest room's reading and row-checking code (not its models, views or bulk writer).
 PURE_MODULES = [

@@ -101,11 +101,9 @@ def _terms(siblings: list[Member], as_of: date, rng: np.random.Generator) -> int
     """The last two-month terms before ``as_of`` of each sibling, with drawn absence."""
     end = date(as_of.year, as_of.month, 1) - timedelta(days=1)
     start = date(end.year, end.month - 1, 1) if end.month > 1 else date(end.year - 1, 12, 1)
-    stored = Member.objects.in_bulk(
-        [m.document_number for m in siblings], field_name="document_number"
-    )
+    stored = Member.objects.filter(document_number__in=[m.document_number for m in siblings])
     records = []
-    for member in stored.values():
+    for member in stored:
         absent = round(float(rng.beta(*ABSENCE_BETA)) * SCHOOL_DAYS_PER_TERM)
         records.append(
             SchoolRecord(
