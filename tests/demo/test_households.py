@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from crecer.demo import households, women
 from crecer.juntos import cycles, payments
-from crecer.juntos.models import Household, SchoolRecord, Stage
+from crecer.juntos.models import SchoolRecord, Stage
 from crecer.norms import load_profile
 from crecer.territory.models import District
 
