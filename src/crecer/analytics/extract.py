@@ -1,4 +1,9 @@
-"""Registry and service events of a scope, read from the database into Polars frames."""
+"""Registry and service events of a scope, read from the database into Polars frames.
+
+Not through DuckDB's SQLite or PostgreSQL scanners: they are extensions DuckDB downloads on
+first use (extensions.duckdb.org), which a health post without internet cannot, so duckdb stays
+out of the runtime dependencies for this; the databases' own text aggregation and Polars' CSV
+reader do the columnar work (see :func:`read`)."""
 
 from __future__ import annotations
 
