@@ -559,6 +559,10 @@ ROUTES: dict[str, Probe] = {
     "maternal_events:import_run_csv": maternal_runs("maternal_events:import_run_csv"),
     "juntos:cycles": plain("juntos:cycles"),
     "juntos:eligible": plain("juntos:eligible"),
+    "juntos:at_risk": lambda client, world: [
+        client.get(reverse("juntos:at_risk")),
+        client.get(reverse("juntos:at_risk"), {"format": "csv"}),
+    ],
     "juntos:cycle": juntos_by_household("juntos:cycle"),
     "juntos:step": juntos_by_household("juntos:step"),
     "juntos:payroll": juntos_by_household("juntos:payroll"),

@@ -180,3 +180,18 @@ def test_pages_and_exports_keep_to_the_scope(territory, client, make_user):
     assert "99381" in page  # the evidence behind each condition
     payroll = client.get(reverse("juntos:payroll", args=[cycle.pk, "xlsx"]))
     assert payroll.status_code == 200
+
+
+def test_the_households_at_risk_before_the_cut_off(territory, client):
+    # On 20 October, within September-October: Rosa's child has its two checks (16 Sep,
+    # 16 Oct); Elsa's has none since 17 August, so her household would not be paid.
+    (start, end), listed = cycles.at_risk(Household.objects.all(), date(2026, 10, 20), PROFILE)
+    assert (start, end) == (START, END)
+    assert [risk.household for risk in listed] == [territory["elsa"]]
+    (failing,) = listed[0].failing
+    assert (failing["condition"], failing["done"], failing["required"]) == ("cred_0_11m", 0, 2)
+    client.force_login(territory["preparer"])
+    page = client.get(reverse("juntos:at_risk"))
+    assert page.status_code == 200
+    exported = client.get(reverse("juntos:at_risk"), {"format": "csv"})
+    assert exported.content.decode("utf-8-sig").startswith("CODIGO_HOGAR;")

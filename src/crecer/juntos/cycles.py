@@ -123,19 +123,22 @@ def snapshot_hash(cycle: Cycle) -> str:
     )
 
 
-@transaction.atomic
-def open_cycle(
-    territory: str, period_start: date, period_end: date, cutoff: date, user: Any, profile: Profile
-) -> Cycle:
-    """Freeze the cycle's households, members and evidence as of ``cutoff``."""
-    if period_end < period_start:
-        raise CycleError("the period ends before it starts")
-    households = cycle_households(territory)
-    cycle = Cycle.objects.create(
-        territory_code=territory, period_start=period_start, period_end=period_end,
-        cutoff=cutoff, prepared_by=user, snapshot_hash="",
-    )  # fmt: skip
-    waived = _waived_districts(households, period_start, period_end)
+@dataclass
+class Gathered:
+    """What a cycle freezes, not stored yet (``cycle`` unset)."""
+
+    members: list[CycleMember]
+    evidence: list[CycleEvidence]
+    school: list[CycleSchool]
+
+
+def gather(
+    households: QuerySet[Household], start: date, end: date, cutoff: date, profile: Profile
+) -> Gathered:
+    """The active members of ``households`` as of ``cutoff``, their health events (children's
+    services and Hb tests, the women's pregnancy services) in the lookback before ``end`` and
+    their school terms overlapping the period."""
+    waived = _waived_districts(households, start, end)
     members = list(
         Member.objects.filter(household__in=households, active=True).values_list(
             "pk", "household_id", "household__district_id", "household__care_facility",
@@ -143,121 +146,156 @@ def open_cycle(
         )
     )  # fmt: skip
     women = [row[5] for row in members if row[5]]
-    lmp, delivery = _pregnancy_dates(women, period_start, period_end, cutoff)
+    lmp, delivery = _pregnancy_dates(women, start, end, cutoff)
     frozen = [
         CycleMember(
-            cycle=cycle, member_id=pk, household_id=household, role=role, birth_date=born,
+            member_id=pk, household_id=household, role=role, birth_date=born,
             lmp=lmp.get(woman) if woman else None, delivery=delivery.get(woman) if woman else None,
             facility_declared=bool(facility), school_declared=bool(school),
             upper_secondary=upper, waived=district in waived,
         )
         for pk, household, district, facility, born, woman, _child, school, upper, role in members
     ]  # fmt: skip
-    CycleMember.objects.bulk_create(frozen, batch_size=5000)
-    since = period_end - timedelta(days=LOOKBACK_DAYS)
-    window = {"date__gte": since, "date__lte": min(cutoff, period_end)}
+    window = {"date__gte": end - timedelta(days=LOOKBACK_DAYS), "date__lte": min(cutoff, end)}
     member_of_child = {row[6]: row[0] for row in members if row[6]}
     member_of_woman = {row[5]: row[0] for row in members if row[5]}
-    evidence: list[CycleEvidence] = []
     children = list(member_of_child)
-    for child, day, code in ServiceRecord.objects.filter(child__in=children, **window).values_list(
-        "child_id", "date", "code"
-    ):
-        evidence.append(
-            CycleEvidence(cycle=cycle, member_id=member_of_child[child], date=day, code=code)
-        )
     hb_code = profile.services.hb_test.recorded_as
-    for child, day in HemoglobinTest.objects.filter(child__in=children, **window).values_list(
-        "child_id", "date"
-    ):
-        evidence.append(
-            CycleEvidence(cycle=cycle, member_id=member_of_child[child], date=day, code=hb_code)
+    found: list[tuple[int, date, str]] = [
+        (member_of_child[child], day, code)
+        for child, day, code in ServiceRecord.objects.filter(
+            child__in=children, **window
+        ).values_list("child_id", "date", "code")
+    ]
+    found += [
+        (member_of_child[child], day, hb_code)
+        for child, day in HemoglobinTest.objects.filter(child__in=children, **window).values_list(
+            "child_id", "date"
         )
-    for woman, day, code in MaternalService.objects.filter(
-        pregnancy__woman__in=list(member_of_woman), **window
-    ).values_list("pregnancy__woman_id", "date", "code"):
-        evidence.append(
-            CycleEvidence(cycle=cycle, member_id=member_of_woman[woman], date=day, code=code)
-        )
-    unique = {(e.member_id, e.date, e.code): e for e in evidence}  # an Hb test and its HIS row
-    CycleEvidence.objects.bulk_create(unique.values(), batch_size=5000)
+    ]
+    found += [
+        (member_of_woman[woman], day, code)
+        for woman, day, code in MaternalService.objects.filter(
+            pregnancy__woman__in=list(member_of_woman), **window
+        ).values_list("pregnancy__woman_id", "date", "code")
+    ]
+    # An Hb test and its HIS row are one event.
+    evidence = [CycleEvidence(member_id=m, date=d, code=c) for m, d, c in sorted(set(found))]
     terms = SchoolRecord.objects.filter(
-        member__in=[row[0] for row in members],
-        term_start__lte=period_end,
-        term_end__gte=period_start,
+        member__in=[row[0] for row in members], term_start__lte=end, term_end__gte=start
     ).values_list("member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent")
-    CycleSchool.objects.bulk_create(
-        [
-            CycleSchool(
-                cycle=cycle,
-                member_id=m,
-                term_start=s,
-                term_end=e,
-                enrolled=n,
-                days_attended=a,
-                days_absent=b,
-            )
-            for m, s, e, n, a, b in terms
-        ],
-        batch_size=5000,
-    )
+    school = [
+        CycleSchool(
+            member_id=m, term_start=s, term_end=e, enrolled=n, days_attended=a, days_absent=b
+        )
+        for m, s, e, n, a, b in terms
+    ]
+    return Gathered(frozen, evidence, school)
+
+
+@transaction.atomic
+def open_cycle(
+    territory: str, period_start: date, period_end: date, cutoff: date, user: Any, profile: Profile
+) -> Cycle:
+    """Freeze the cycle's households, members and evidence as of ``cutoff``."""
+    if period_end < period_start:
+        raise CycleError("the period ends before it starts")
+    cycle = Cycle.objects.create(
+        territory_code=territory, period_start=period_start, period_end=period_end,
+        cutoff=cutoff, prepared_by=user, snapshot_hash="",
+    )  # fmt: skip
+    gathered = gather(cycle_households(territory), period_start, period_end, cutoff, profile)
+    for model, rows in (
+        (CycleMember, gathered.members),
+        (CycleEvidence, gathered.evidence),
+        (CycleSchool, gathered.school),
+    ):
+        for row in rows:
+            row.cycle = cycle
+        model.objects.bulk_create(rows, batch_size=5000)
     cycle.snapshot_hash = snapshot_hash(cycle)
     cycle._change_reason = "prepared: snapshot frozen"
     cycle.save()
     return cycle
 
 
-def _dates(values: list[Any]) -> np.ndarray:
+def _dates(values: Any) -> np.ndarray:
     return np.array([v if v is not None else "NaT" for v in values], dtype="datetime64[D]")
 
 
-def frozen_arrays(cycle: Cycle) -> tuple[dict, dict, dict]:
-    """The cycle's frozen members, evidence and school terms as the engine's columns."""
+MEMBER_FIELDS = (
+    "member_id", "household_id", "birth_date", "lmp", "delivery", "facility_declared",
+    "school_declared", "upper_secondary", "waived",
+)  # fmt: skip
+SCHOOL_FIELDS = ("member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent")
+
+
+def _carries_conditions(role: str, lmp: date | None, delivery: date | None) -> bool:
     # A titular, head or spouse carries conditions only while pregnant or in the puerperium:
     # the others are frozen (the payroll names the titular) but not verified.
+    return role == MemberRole.CHILD or lmp is not None or delivery is not None
+
+
+def engine_columns(
+    members: list[tuple], evidence: list[tuple], school: list[tuple]
+) -> tuple[dict, dict, dict]:
+    """Rows of :data:`MEMBER_FIELDS`, (member, date, code) and :data:`SCHOOL_FIELDS` as the
+    engine's columns."""
+    m = list(zip(*members, strict=True)) if members else [[] for _ in MEMBER_FIELDS]
+    e = list(zip(*evidence, strict=True)) if evidence else [[], [], []]
+    t = list(zip(*school, strict=True)) if school else [[] for _ in SCHOOL_FIELDS]
+    return (
+        {
+            "member": np.array(m[0], dtype=np.int64),
+            "household": np.array(m[1], dtype=np.int64),
+            "birth_date": _dates(m[2]),
+            "lmp": _dates(m[3]),
+            "delivery": _dates(m[4]),
+            "facility_declared": np.array(m[5], dtype=bool),
+            "school_declared": np.array(m[6], dtype=bool),
+            "upper_secondary": np.array(m[7], dtype=bool),
+            "waived": np.array(m[8], dtype=bool),
+        },
+        {
+            "member": np.array(e[0], dtype=np.int64),
+            "date": _dates(e[1]),
+            "code": np.array(e[2], dtype=object),
+        },
+        {
+            "member": np.array(t[0], dtype=np.int64),
+            "term_start": _dates(t[1]),
+            "term_end": _dates(t[2]),
+            "enrolled": np.array(t[3], dtype=bool),
+            "days_attended": np.array(t[4], dtype=np.int64),
+            "days_absent": np.array(t[5], dtype=np.int64),
+        },
+    )
+
+
+def frozen_arrays(cycle: Cycle) -> tuple[dict, dict, dict]:
+    """The cycle's frozen members (those who carry conditions), evidence and school terms as
+    the engine's columns."""
     carriers = cycle.members.filter(
         Q(role=MemberRole.CHILD) | Q(lmp__isnull=False) | Q(delivery__isnull=False)
     )
-    rows = list(
-        carriers.order_by("member_id").values_list(
-            "member_id", "household_id", "birth_date", "lmp", "delivery", "facility_declared",
-            "school_declared", "upper_secondary", "waived",
-        )
-    )  # fmt: skip
-    cols = list(zip(*rows, strict=True)) if rows else [[] for _ in range(9)]
-    members = {
-        "member": np.array(cols[0], dtype=np.int64),
-        "household": np.array(cols[1], dtype=np.int64),
-        "birth_date": _dates(list(cols[2])),
-        "lmp": _dates(list(cols[3])),
-        "delivery": _dates(list(cols[4])),
-        "facility_declared": np.array(cols[5], dtype=bool),
-        "school_declared": np.array(cols[6], dtype=bool),
-        "upper_secondary": np.array(cols[7], dtype=bool),
-        "waived": np.array(cols[8], dtype=bool),
-    }
-    ev = list(cycle.evidence.values_list("member_id", "date", "code"))
-    ecols = list(zip(*ev, strict=True)) if ev else [[], [], []]
-    events = {
-        "member": np.array(ecols[0], dtype=np.int64),
-        "date": _dates(list(ecols[1])),
-        "code": np.array(ecols[2], dtype=object),
-    }
-    terms = list(
-        cycle.school.values_list(
-            "member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent"
-        )
+    return engine_columns(
+        list(carriers.order_by("member_id").values_list(*MEMBER_FIELDS)),
+        list(cycle.evidence.values_list("member_id", "date", "code")),
+        list(cycle.school.values_list(*SCHOOL_FIELDS)),
     )
-    scols = list(zip(*terms, strict=True)) if terms else [[] for _ in range(6)]
-    school = {
-        "member": np.array(scols[0], dtype=np.int64),
-        "term_start": _dates(list(scols[1])),
-        "term_end": _dates(list(scols[2])),
-        "enrolled": np.array(scols[3], dtype=bool),
-        "days_attended": np.array(scols[4], dtype=np.int64),
-        "days_absent": np.array(scols[5], dtype=np.int64),
-    }
-    return members, events, school
+
+
+def gathered_arrays(gathered: Gathered) -> tuple[dict, dict, dict]:
+    """:func:`frozen_arrays` of what :func:`gather` found, without storing it."""
+    members = sorted(
+        (tuple(getattr(row, name) for name in MEMBER_FIELDS) for row in gathered.members
+         if _carries_conditions(row.role, row.lmp, row.delivery)),
+    )  # fmt: skip
+    return engine_columns(
+        members,
+        [(e.member_id, e.date, e.code) for e in gathered.evidence],
+        [tuple(getattr(t, name) for name in SCHOOL_FIELDS) for t in gathered.school],
+    )
 
 
 def _money(value: Any) -> Decimal:
@@ -364,3 +402,59 @@ def approve_cycle(cycle: Cycle, user: Any, profile: Profile) -> None:
     cycle.stage, cycle.approved_by, cycle.approved_at = Stage.APPROVED, user, timezone.now()
     cycle._change_reason = "approved"
     cycle.save()
+
+
+def bimester(day: date) -> tuple[date, date]:
+    """The two-month period (January-February, March-April…) that holds ``day``."""
+    start = date(day.year, day.month - (day.month - 1) % 2, 1)
+    after = date(start.year + (start.month + 2 > 12), (start.month + 1) % 12 + 1, 1)
+    return start, after - timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class AtRisk:
+    """A household that would not be paid if the period were verified today, and why: each
+    member's condition that fails, with what is missing and by when it is due."""
+
+    household: Household
+    failing: list[dict[str, Any]]
+
+
+def at_risk(
+    households: QuerySet[Household], today: date, profile: Profile
+) -> tuple[tuple[date, date], list[AtRisk]]:
+    """Verify the affiliated ``households`` on the current bimester with the evidence known
+    today (nothing is stored): those that would fail, before the cut-off, while a check can
+    still be done."""
+    start, end = bimester(today)
+    affiliated = households.filter(affiliation__status__in=VERIFIED_STATUSES)
+    gathered = gather(affiliated, start, end, today, profile)
+    members, events, school = gathered_arrays(gathered)
+    first, last = np.datetime64(start), np.datetime64(end)
+    result = transfers.verify_members(members, events, school, first, last, profile)
+    owed = transfers.household_entitlements(result, members, last, profile)
+    failing = {int(h) for h, ok in zip(owed["household"], owed["complies"], strict=True) if not ok}
+    norms = profile.juntos
+    tpi = {item.id for item in norms.tpi.package} if norms is not None else set()
+    rows: dict[int, list[dict[str, Any]]] = {}
+    for m, h, c, st, req, done, due, why in zip(
+        result["member"], result["household"], result["condition"], result["status"],
+        result["required"], result["done"], result["due_by"], result["reason"], strict=True,
+    ):  # fmt: skip
+        if int(h) in failing and st in ("not_complied", "not_verifiable") and c not in tpi:
+            rows.setdefault(int(h), []).append(
+                {
+                    "member": int(m),
+                    "condition": str(c),
+                    "status": str(st),
+                    "required": int(req),
+                    "done": int(done),
+                    "due_by": None if np.isnat(due) else due.item(),
+                    "reason": str(why),
+                }
+            )
+    found = Household.objects.in_bulk(list(failing))
+    listed = [
+        AtRisk(found[h], rows.get(h, [])) for h in sorted(failing, key=lambda h: found[h].code)
+    ]
+    return (start, end), listed

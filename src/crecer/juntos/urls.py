@@ -16,4 +16,5 @@ urlpatterns = [
     ),
     path("juntos/appeal/<int:pk>/decide/", views.appeal_decide, name="decide"),
     path("juntos/eligible/", views.eligible, name="eligible"),
+    path("juntos/at-risk/", views.at_risk, name="at_risk"),
 ]

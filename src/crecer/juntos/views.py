@@ -30,6 +30,7 @@ from crecer.juntos.models import (
     Cycle,
     CycleEvidence,
     Household,
+    Member,
     Outcome,
     Stage,
     Verification,
@@ -320,3 +321,86 @@ def eligible(request: HttpRequest) -> HttpResponse:
         row_count=len(found),
     )
     return render(request, "juntos/eligible.html", {"rows": found, "on": on})
+
+
+@policy.page(Can.VIEW_PERSONAL)
+def at_risk(request: HttpRequest) -> HttpResponse:
+    """Affiliated households of the user's territory that would not be paid if the current
+    bimester were verified today, with the check each member misses and when it is due: the
+    work list before the cut-off. ``?format=csv`` exports it (formula-safe)."""
+    households = Household.objects.visible_to(request.user)
+    profile = current_profile()
+    (start, end), listed = cycles.at_risk(households, timezone.localdate(), profile)
+    listed = listed[:LISTED]
+    names = condition_names(profile)
+    members = {m.pk: m for m in Member.objects.filter(household__in=[r.household for r in listed])}
+    rows = [
+        (
+            risk.household,
+            [
+                {
+                    **f,
+                    "names": members[f["member"]].names,
+                    "condition_name": names.get(f["condition"], f["condition"]),
+                    "reason_text": reason_text(f["reason"]),
+                }
+                for f in risk.failing
+            ],
+        )
+        for risk in listed
+    ]
+    wants_csv = request.GET.get("format") == "csv"
+    action = Action.EXPORT if wants_csv else Action.LIST
+    audit.record(
+        request,
+        action,
+        [],
+        filter={"households": [r.household.pk for r in listed]},
+        row_count=len(listed),
+    )
+    if wants_csv:
+        if not policy.can(request.user, Can.EXPORT):
+            raise Http404
+        return _at_risk_csv(rows, start, end)
+    return render(request, "juntos/at_risk.html", {"rows": rows, "start": start, "end": end})
+
+
+def _at_risk_csv(rows: list, start: Any, end: Any) -> HttpResponse:
+    import io
+
+    from crecer.ingest.safe_cells import safe_writer
+
+    buffer = io.StringIO()
+    writer = safe_writer(buffer, delimiter=";")
+    writer.writerow(
+        [
+            "CODIGO_HOGAR",
+            "UBIGEO",
+            "MIEMBRO",
+            "CORRESPONSABILIDAD",
+            "HECHO",
+            "REQUERIDO",
+            "VENCE",
+            "MOTIVO",
+        ]
+    )
+    for household, failing in rows:
+        for f in failing:
+            due = f["due_by"].strftime("%d/%m/%Y") if f["due_by"] else ""
+            writer.writerow(
+                [
+                    household.code,
+                    household.district_id,
+                    f["names"],
+                    f["condition_name"],
+                    f["done"],
+                    f["required"],
+                    due,
+                    f["reason_text"],
+                ]
+            )
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="juntos-at-risk-{start:%Y%m}-{end:%Y%m}.csv"'
+    )
+    return response
