@@ -563,6 +563,15 @@ ROUTES: dict[str, Probe] = {
         client.get(reverse("juntos:at_risk")),
         client.get(reverse("juntos:at_risk"), {"format": "csv"}),
     ],
+    "juntos:dashboard": lambda client, world: [
+        client.get(reverse("juntos:dashboard")),
+        client.get(reverse("juntos:dashboard"), {"code": AWAY}),
+        client.get(reverse("juntos:dashboard"), {"code": "05"}),
+    ],
+    "juntos:households": lambda client, world: [
+        away_household() and client.get(reverse("juntos:households"), {"code": AWAY}),
+        client.get(reverse("juntos:households"), {"code": HOME}),
+    ],
     "juntos:cycle": juntos_by_household("juntos:cycle"),
     "juntos:step": juntos_by_household("juntos:step"),
     "juntos:payroll": juntos_by_household("juntos:payroll"),

@@ -21,7 +21,7 @@ import pytest
 from django.urls import reverse
 
 from crecer.health.models import ServiceRecord
-from crecer.juntos import cycles, payments
+from crecer.juntos import cycles, dashboard, payments
 from crecer.juntos.cycles import CycleError
 from crecer.juntos.households import households_from_registry
 from crecer.juntos.models import Affiliation, Cycle, Household, Stage, Status, Verification
@@ -195,3 +195,27 @@ def test_the_households_at_risk_before_the_cut_off(territory, client):
     assert page.status_code == 200
     exported = client.get(reverse("juntos:at_risk"), {"format": "csv"})
     assert exported.content.decode("utf-8-sig").startswith("CODIGO_HOGAR;")
+
+
+def test_the_dashboard_counts_by_territory_and_opens_to_the_households(
+    territory, client, make_user
+):
+    cycle = run_cycle(territory)  # Rosa complies (S/ 200), Elsa does not (suspended)
+    payments.send_cycle(cycle, territory["approver"])
+    total, children, period, failing = dashboard.by_territory("05")
+    assert period == END
+    assert (total.verified, total.complying, total.paid, total.amount) == (2, 1, 1, 200)
+    assert total.statuses == {Status.AFFILIATED: 1, Status.SUSPENDED: 1}
+    assert [(line.code, line.verified) for line in children] == [("0504", 2)]
+    # Elsa's child's growth checks; the TPI package's rows (both children) are counted too.
+    assert ("cred_0_11m", 1) in [(condition, n) for condition, _reason, n in failing]
+    client.force_login(territory["approver"])
+    page = client.get(reverse("juntos:dashboard"), {"code": "050403"}).content.decode()
+    assert "200" in page
+    listed = client.get(reverse("juntos:households"), {"code": "050403", "status": "suspended"})
+    assert territory["elsa"].code in listed.content.decode()
+    assert territory["rosa"].code not in listed.content.decode()
+    # A manager of Huamanga sees neither Huanta's numbers nor its households.
+    client.force_login(make_user("otro", "program_manager", "0501"))
+    assert client.get(reverse("juntos:dashboard"), {"code": "050403"}).status_code == 404
+    assert client.get(reverse("juntos:households"), {"code": "050403"}).status_code == 404

@@ -52,7 +52,7 @@ def test_an_ultrasound_that_disagrees_redates_and_one_that_agrees_does_not(
     pregnancy.refresh_from_db()
     assert (pregnancy.lmp_date, pregnancy.dating) == (fur, Dating.LMP)
     page = client.get(reverse("maternal:woman", args=[woman.pk])).content.decode()
-    assert "12 weeks 6 days" in page
+    assert "12 semanas 6 días" in page  # the site speaks Spanish by default
 
 
 def test_a_woman_who_does_not_remember_her_fur_is_dated_by_the_ultrasound(client, make_user, woman):

@@ -62,6 +62,7 @@ class World:
     woman: object  # the child's mother, pregnant again, with services and an Hb test
     births_run: object  # a births import: one newborn registered, one row quarantined
     maternal_run: object  # a pregnancy-services import
+    juntos: Juntos  # the mother's household, a sent cycle with a pending appeal, two imports
 
 
 def padron(tmp_path: Path, born: date) -> Path:
@@ -194,6 +195,48 @@ def maternal(tmp_path: Path, born: date) -> Maternal:
     return Maternal(woman, import_births(births), import_maternal_events(events))
 
 
+@dataclass
+class Juntos:
+    household: object
+    cycle: object  # the last bimester's, verified, approved and sent
+    appeal: object  # pending
+    cse_run: object
+    school_run: object
+
+
+def juntos(tmp_path: Path, make_user) -> Juntos:
+    """The mother's household (affiliated), the last bimester's cycle verified, approved by
+    a second manager and sent, an appeal of one of its checks waiting for a decision, and the
+    SISFOH and school imports (one row matched, one quarantined)."""
+    from crecer.juntos import cycles, payments
+    from crecer.juntos.households import households_from_registry
+    from crecer.juntos.imports import import_cse, import_school
+    from crecer.juntos.models import Affiliation, Household, Status
+    from crecer.norms import load_profile
+
+    profile, today = load_profile("peru"), timezone.localdate()
+    households_from_registry(today=today)
+    Affiliation.objects.update(status=Status.AFFILIATED)
+    household = Household.objects.get(members__woman__document_number="41234567")
+    cse = tmp_path / "cse.csv"
+    cse.write_text(f"CO_HOGAR,CSE,FECHA_CSE\n{household.code},POBRE,01/03/2026\n,RICO,x\n")
+    school = tmp_path / "siagie.csv"
+    school.write_text(
+        "DNI_ESTUDIANTE,CODIGO_MODULAR,PERIODO,FECHA_INICIO,FECHA_FIN,MATRICULADO\n"
+        "79999999,0456789,2026-III,01/09/2026,31/10/2026,SI\n"  # no such member
+    )
+    start, end = cycles.bimester(cycles.bimester(today)[0] - timedelta(days=1))
+    preparer = make_user("gestor_juntos", "program_manager", HOME)
+    approver = make_user("jefa_juntos", "program_manager", "05")
+    cycle = cycles.open_cycle(HOME, start, end, end, preparer, profile)
+    cycles.verify_cycle(cycle, preparer, profile)
+    cycles.approve_cycle(cycle, approver, profile)
+    payments.send_cycle(cycle, approver)
+    checked = cycle.verifications.filter(household=household).first()
+    appeal = payments.file_appeal(cycle, checked.pk, "control hecho, no digitado", "", preparer)
+    return Juntos(household, cycle, appeal, import_cse(cse), import_school(school))
+
+
 @pytest.fixture
 def world(tmp_path: Path, make_user) -> World:
     from crecer.analytics.refresh import refresh
@@ -224,7 +267,7 @@ def world(tmp_path: Path, make_user) -> World:
     decided = [merge, linked, refused, automatic]
     return World(
         child, duplicate, gone, run, event_run, pairs, decided,
-        mother.woman, mother.births_run, mother.events_run,
+        mother.woman, mother.births_run, mother.events_run, juntos(tmp_path, make_user),
     )  # fmt: skip
 
 
@@ -351,11 +394,35 @@ PROBES |= {
     "maternal:indicators": query("maternal:indicators", {}, {"code": HOME}, {"code": "05"}),
     "maternal:pregnancies": query("maternal:pregnancies", {}, {"code": HOME}),
 }
+
+
+def juntos_run(name: str, attribute: str) -> Probe:
+    return lambda world: [(reverse(name, args=[getattr(world.juntos, attribute).pk]), {})]
+
+
+PROBES |= {
+    "juntos:cycle": juntos_run("juntos:cycle", "cycle"),
+    "juntos:payroll": lambda world: [
+        (reverse("juntos:payroll", args=[world.juntos.cycle.pk, kind]), {})
+        for kind in ("csv", "xlsx")
+    ],
+    "juntos:household": juntos_run("juntos:household", "household"),
+    "juntos:appeal": lambda world: [
+        (reverse("juntos:appeal", args=[world.juntos.household.pk, v.pk]), {})
+        for v in world.juntos.cycle.verifications.filter(household=world.juntos.household)[:1]
+    ],
+    "juntos:decide": juntos_run("juntos:decide", "appeal"),
+    "juntos_cse:import_run": juntos_run("juntos_cse:import_run", "cse_run"),
+    "juntos_cse:import_run_csv": juntos_run("juntos_cse:import_run_csv", "cse_run"),
+    "juntos_school:import_run": juntos_run("juntos_school:import_run", "school_run"),
+    "juntos_school:import_run_csv": juntos_run("juntos_school:import_run_csv", "school_run"),
+}
 # Not visited: what they show is another route's page.
 SKIPPED = {
     "logout": "ends the session; it answers with the login page",
     "registry:deactivate": "a form's POST target; it answers with the child page",
     "linkage:undo": "a form's POST target; it answers with the pair page",
+    "juntos:step": "a form's POST target; it answers with the cycle page",
 }
 
 

@@ -17,4 +17,6 @@ urlpatterns = [
     path("juntos/appeal/<int:pk>/decide/", views.appeal_decide, name="decide"),
     path("juntos/eligible/", views.eligible, name="eligible"),
     path("juntos/at-risk/", views.at_risk, name="at_risk"),
+    path("juntos/dashboard/", views.dashboard, name="dashboard"),
+    path("juntos/households/", views.household_list, name="households"),
 ]

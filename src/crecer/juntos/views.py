@@ -22,6 +22,7 @@ from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
 from crecer.juntos import cycles, payments
+from crecer.juntos import dashboard as juntos_dashboard
 from crecer.juntos.households import eligible_not_affiliated
 from crecer.juntos.labels import condition_names, reason_text
 from crecer.juntos.models import (
@@ -33,6 +34,7 @@ from crecer.juntos.models import (
     Member,
     Outcome,
     Stage,
+    Status,
     Verification,
 )
 from crecer.profile import current_profile
@@ -277,9 +279,16 @@ def appeal_new(request: HttpRequest, pk: int, verification: int) -> HttpResponse
         audit.record(request, Action.EDIT, [], filter={"household": found.pk}, row_count=1)
         messages.success(request, _("The appeal was filed."))
         return redirect("juntos:household", pk=found.pk)
-    return render(
-        request, "juntos/appeal.html", {"form": form, "household": found, "checked": checked}
-    )
+    context = {
+        "form": form,
+        "household": found,
+        "checked": checked,
+        "condition_name": condition_names(current_profile()).get(
+            checked.condition, checked.condition
+        ),
+        "reason": reason_text(checked.reason),
+    }
+    return render(request, "juntos/appeal.html", context)
 
 
 @policy.page(Can.MANAGE_TRANSFERS)
@@ -404,3 +413,52 @@ def _at_risk_csv(rows: list, start: Any, end: Any) -> HttpResponse:
         f'attachment; filename="juntos-at-risk-{start:%Y%m}-{end:%Y%m}.csv"'
     )
     return response
+
+
+@policy.page(Can.VIEW_PERSONAL)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    """JUNTOS by territory for a unit the user sees in full (named households behind every
+    number: no small cell to hide from them); the unit defaults to the user's own."""
+    code = request.GET.get("code")
+    if code is None:
+        scope = policy.access_of(request.user).scope
+        code = "" if scope.national else scope.territory_code
+    if not policy.sees_personal_in(request.user, code):
+        raise Http404
+    total, children, period, failing = juntos_dashboard.by_territory(code)
+    names = condition_names(current_profile())
+    failing_rows = [(names.get(c, c), reason_text(r), n) for c, r, n in failing]
+    statuses = dict(Status.choices)
+    audit.record(request, Action.VIEW, [], filter={"juntos_dashboard": code}, territory_code=code)
+    context = {
+        "code": code,
+        "total": total,
+        "children": children,
+        "period": period,
+        "failing": failing_rows,
+        "columns": [(key, statuses[key]) for key in Status.values],
+    }
+    return render(request, "juntos/dashboard.html", context)
+
+
+@policy.page(Can.VIEW_PERSONAL)
+def household_list(request: HttpRequest) -> HttpResponse:
+    """The named households of a district behind a dashboard number (by standing)."""
+    code = request.GET.get("code", "")
+    status = request.GET.get("status", "")
+    if len(code) != 6 or not policy.sees_personal_in(request.user, code):
+        raise Http404
+    households = Household.objects.visible_to(request.user).filter(district_id=code)
+    if status:
+        households = households.filter(affiliation__status=status)
+    listed = list(households.select_related("affiliation").order_by("code")[:LISTED])
+    audit.record(
+        request, Action.LIST, [], filter={"households": [h.pk for h in listed]},
+        territory_code=code, row_count=len(listed),
+    )  # fmt: skip
+    context = {
+        "households": listed,
+        "code": code,
+        "status_label": dict(Status.choices).get(status, ""),
+    }
+    return render(request, "juntos/households.html", context)

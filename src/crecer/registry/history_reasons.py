@@ -40,6 +40,11 @@ STORED_FORMS = (
     gettext_noop("automatic: %(rule)s"),
     gettext_noop("#%(child)s was linked"),
     gettext_noop("the record was linked to another child"),
+    # A JUNTOS household's standing (crecer.juntos).
+    gettext_noop("potential household"),
+    gettext_noop("affiliated (validated by the community assembly)"),
+    gettext_noop("cycle %(cycle)s: complied"),
+    gettext_noop("cycle %(cycle)s: did not comply (%(suspensions)s suspensions)"),
 )
 # django-simple-history's names of a history row's kind (its admin pages ask for them); it
 # ships no Spanish of its own. "Created" is also an import report's column (rows created).
