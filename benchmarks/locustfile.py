@@ -1,14 +1,57 @@
 """Locust users for ``benchmarks/web_load.py``: program managers reading dashboards and a
-district's work list, and health workers reading their facility's work list."""
+district's work list, and health workers reading their facility's work list.
+
+The measured window: every user first logs in (Argon2, slow on purpose) and then waits until all
+``LOAD_USERS`` have; from then on each page's response time is recorded (raw, in ms) until
+``LOAD_REQUESTS`` pages have been answered, when the test stops and the times are written as
+JSON to ``LOAD_OUT``. Logins and the login page are never recorded.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import re
+import time
 
-from locust import HttpUser, between, task
+import gevent.event
+from locust import HttpUser, between, events, task
 
 DISTRICT = os.environ.get("LOAD_DISTRICT", "050101")
+USERS = int(os.environ.get("LOAD_USERS", "50"))
+REQUESTS = int(os.environ.get("LOAD_REQUESTS", "2000"))
+OUT = os.environ.get("LOAD_OUT", "load_times.json")
+UNMEASURED = {"login", "login page"}
+
+everyone_in = gevent.event.Event()
+logged_in = [0]
+times: list[tuple[str, float, bool, float]] = []  # (page, ms, failed, when) in the window
+
+
+@events.request.add_listener
+def record(name, response_time, exception, response=None, **_kwargs) -> None:
+    if not everyone_in.is_set() or name in UNMEASURED or len(times) >= REQUESTS:
+        return
+    failed = exception is not None or (
+        response is not None
+        # a page answered with the login form (a lost session) is no page
+        and (response.status_code >= 400 or "/accounts/login/" in str(response.url))
+    )
+    times.append((name, response_time, failed, time.time()))
+    if len(times) == REQUESTS:
+        with open(OUT, "w") as out:
+            json.dump(times, out)
+        runner = _environment[0].runner
+        if runner is not None:
+            gevent.spawn(runner.quit)
+
+
+_environment: list = []
+
+
+@events.init.add_listener
+def keep(environment, **_kwargs) -> None:
+    _environment.append(environment)
 
 
 class Person(HttpUser):
@@ -30,6 +73,10 @@ class Person(HttpUser):
             headers={"Referer": f"{self.host}/accounts/login/"},
             name="login",
         )
+        logged_in[0] += 1
+        if logged_in[0] >= USERS:
+            everyone_in.set()
+        everyone_in.wait()  # no page is read (or measured) while others still log in
 
 
 class Manager(Person):
@@ -59,4 +106,4 @@ class HealthWorker(Person):
 
     @task
     def next_page(self) -> None:
-        self.client.get("/work-list/?page=2", name="facility work list")
+        self.client.get("/work-list/?page=2", name="facility work list, page 2")
