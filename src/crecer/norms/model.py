@@ -18,6 +18,7 @@ from crecer.norms.indicators import (
     status_schema,
 )
 from crecer.norms.juntos import JuntosNorms
+from crecer.norms.pan import PanNorms
 from crecer.norms.registry import RegistryNorms
 from crecer.norms.schedule import ScheduleNorms
 from crecer.norms.services import ServiceCodes
@@ -140,6 +141,7 @@ class Profile(Strict):
     analytics: AnalyticsNorms | None = None
     linkage: Linkage = Field(default_factory=Linkage)
     juntos: JuntosNorms | None = None
+    pan: PanNorms | None = None
 
     @model_validator(mode="after")
     def cited_sources_exist(self) -> Profile:
@@ -165,6 +167,27 @@ class Profile(Strict):
             self.analytics.check_maternal_columns(
                 column_types(maternal_status_schema(self.schedules))
             )
+        return self
+
+    @model_validator(mode="after")
+    def pan_outputs_are_indicators(self) -> Profile:
+        if self.pan is not None:
+            known = set()
+            if self.analytics is not None:
+                known = {
+                    i.id for i in [*self.analytics.indicators, *self.analytics.maternal_indicators]
+                }
+            for product in self.pan.products:
+                for output in product.outputs:
+                    if output not in known:
+                        raise ValueError(
+                            f"pan.products[{product.id}] counts unknown indicator {output!r}"
+                        )
+            for item in self.pan.interventions.items:
+                if item.indicator is not None and item.indicator not in known:
+                    raise ValueError(
+                        f"pan intervention {item.id!r}: unknown indicator {item.indicator!r}"
+                    )
         return self
 
     def status_schema(self) -> dict[str, StatusColumn]:
