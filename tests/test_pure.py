@@ -16,6 +16,7 @@ PURE_PACKAGES = [
     "crecer.schedules",
     "crecer.disclosure",
     "crecer.transfers",
+    "crecer.pan",
 ]
 # The ingest room's reading and row-checking code (not its models, views or bulk writer).
 PURE_MODULES = [

@@ -136,12 +136,13 @@ class InterventionCatalogue(Cited):
 
     def published(self) -> dict[str, int]:
         """The published counts, by state and by criterion."""
-        return {
+        counts: dict[str, int] = {
             "fully_established": self.fully_established.value,
             "partial": self.partial.value,
             "without_action": self.without_action.value,
-            **self.by_criterion(),
         }
+        counts.update(self.by_criterion())
+        return counts
 
     def counted(self) -> dict[str, int]:
         """The same counts computed from the named items."""
