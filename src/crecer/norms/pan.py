@@ -126,7 +126,7 @@ class InterventionCatalogue(Cited):
             )
         return self
 
-    def by_criterion(self) -> dict[Criterion, int]:
+    def by_criterion(self) -> dict[str, int]:
         return {
             "norm": self.with_norm.value,
             "budget": self.with_budget.value,
