@@ -457,6 +457,8 @@ def juntos_by_household(name: str, method: str = "get") -> Probe:
             "juntos:household": [household.pk],
             "juntos:appeal": [household.pk, Verification.objects.get(household=household).pk],
             "juntos:decide": [Appeal.objects.get(household=household).pk],
+            "juntos:reconcile": [cycle.pk],
+            "juntos:standing": [household.pk],
         }[name]
         url = reverse(name, args=args)
         return [client.get(url), client.post(url, {"decision": "accept", "reason": "x"})]
@@ -578,6 +580,9 @@ ROUTES: dict[str, Probe] = {
     "juntos:household": juntos_by_household("juntos:household"),
     "juntos:appeal": juntos_by_household("juntos:appeal"),
     "juntos:decide": juntos_by_household("juntos:decide"),
+    "juntos:reconcile": juntos_by_household("juntos:reconcile"),
+    "juntos:standing": juntos_by_household("juntos:standing"),
+    "juntos:waivers": plain("juntos:waivers"),
     "juntos_cse:import": plain("juntos_cse:import"),
     "juntos_cse:import_run": juntos_runs("juntos_cse:import_run"),
     "juntos_cse:import_run_csv": juntos_runs("juntos_cse:import_run_csv"),

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from crecer.ingest.reasons import SEPARATOR
 from crecer.juntos.households import eligibility, eligible_not_affiliated, households_from_registry
 from crecer.juntos.imports import import_cse, import_school
 from crecer.juntos.models import Household, Member, MemberRole, SchoolRecord, Status
@@ -128,3 +129,24 @@ def test_the_command_builds_households(family):
     out = StringIO()
     call_command("juntos", "households", stdout=out)
     assert "0 hogares" in out.getvalue()  # the default language: Spanish
+
+
+def test_a_term_named_by_its_dates_and_overlong_values_are_read_not_crashed_on(family, tmp_path):
+    # CI on PostgreSQL: a term named "01/03/2026/30/04/2026" (21 characters) overflowed the
+    # column. A term is named by its dates read as dates, so two spellings are one term; a
+    # value longer than its column is quarantined with its reason, not cut or crashed on.
+    path = write(
+        tmp_path,
+        "siagie.csv",
+        "DNI_ESTUDIANTE,CODIGO_MODULAR,FECHA_INICIO,FECHA_FIN\n"
+        "71234568,0456789,01/03/2026,30/04/2026\n"
+        "71234568,0456789,2026-03-01,2026-04-30\n"  # the same term again: a duplicate
+        "71234568,04567890123456789,01/05/2026,30/06/2026\n",  # 17 characters: too long
+    )
+    run = import_school(path, today=TODAY)
+    assert (run.created, run.quarantined) == (1, 2)
+    assert SchoolRecord.objects.get().term == "2026-03-01/2026-04-30"
+    duplicate, too_long = (row.reasons for row in run.quarantined_rows.order_by("line"))
+    assert [code.split(SEPARATOR)[0] for code in duplicate] == ["juntos_duplicate"]
+    assert too_long[0].startswith("juntos_too_long")
+    assert "04567890123456789" in too_long[0]

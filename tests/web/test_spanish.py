@@ -412,6 +412,7 @@ PROBES |= {
         for v in world.juntos.cycle.verifications.filter(household=world.juntos.household)[:1]
     ],
     "juntos:decide": juntos_run("juntos:decide", "appeal"),
+    "juntos:reconcile": juntos_run("juntos:reconcile", "cycle"),
     "juntos_cse:import_run": juntos_run("juntos_cse:import_run", "cse_run"),
     "juntos_cse:import_run_csv": juntos_run("juntos_cse:import_run_csv", "cse_run"),
     "juntos_school:import_run": juntos_run("juntos_school:import_run", "school_run"),
@@ -423,6 +424,7 @@ SKIPPED = {
     "registry:deactivate": "a form's POST target; it answers with the child page",
     "linkage:undo": "a form's POST target; it answers with the pair page",
     "juntos:step": "a form's POST target; it answers with the cycle page",
+    "juntos:standing": "a form's POST target; it answers with the household page",
 }
 
 

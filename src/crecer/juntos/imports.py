@@ -37,6 +37,8 @@ from crecer.ingest.reasons import reason
 from crecer.ingest.runs import FileImport, Outcome, Progress, run_import
 from crecer.juntos.columns import CSE_COLUMNS, SCHOOL_COLUMNS
 from crecer.juntos.models import (
+    SCHOOL_CODE_LENGTH,
+    TERM_LENGTH,
     Household,
     Member,
     MemberRole,
@@ -201,8 +203,17 @@ class SchoolImport(FileImport):
                 .is_in(list(UPPER_SECONDARY_GRADES))
                 .fill_null(False)
             ).alias("__upper"),
+            # Without a term name the dates name it, read as dates (01/03/2026 and 2026-03-01
+            # are one term).
             pl.coalesce(
-                raw("term"), pl.concat_str([raw("term_start"), raw("term_end")], separator="/")
+                raw("term"),
+                pl.concat_str(
+                    [
+                        parse_dates(raw("term_start")).dt.to_string("%Y-%m-%d"),
+                        parse_dates(raw("term_end")).dt.to_string("%Y-%m-%d"),
+                    ],
+                    separator="/",
+                ),
             ).alias("__term"),
         )
         checks = [
@@ -219,6 +230,15 @@ class SchoolImport(FileImport):
             ),
             reason_where(pl.col("__enrolled").is_null(), "juntos_bad_enrolled", raw("enrolled")),
         ]
+        for name, column, longest in (
+            ("school_code", raw("school_code"), SCHOOL_CODE_LENGTH),
+            ("term", pl.col("__term"), TERM_LENGTH),
+        ):
+            checks.append(
+                reason_where(
+                    column.str.len_chars() > longest, "juntos_too_long", name, column, longest
+                )
+            )
         for name, parsed in (("days_attended", "__attended"), ("days_absent", "__absent")):
             bad = (raw(name).is_not_null() & _days(name).is_null()) | ~pl.col(parsed).is_between(
                 0, MAX_DAYS

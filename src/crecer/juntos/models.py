@@ -26,6 +26,8 @@ from crecer.registry.models import Child
 from crecer.territory.models import District, PopulatedCenter
 
 USER = settings.AUTH_USER_MODEL
+SCHOOL_CODE_LENGTH = 12  # MINEDU's modular code has 7 digits; some exports pad it
+TERM_LENGTH = 40  # a term's name, or its two dates "2026-03-01/2026-04-30"
 
 
 class Household(models.Model):
@@ -183,8 +185,8 @@ class SchoolRecord(models.Model):
     member = models.ForeignKey(
         Member, on_delete=models.PROTECT, related_name="school_records", verbose_name=_("member")
     )
-    school_code = models.CharField(_("school (modular code)"), max_length=12)
-    term = models.CharField(_("term"), max_length=20)
+    school_code = models.CharField(_("school (modular code)"), max_length=SCHOOL_CODE_LENGTH)
+    term = models.CharField(_("term"), max_length=TERM_LENGTH)
     term_start = models.DateField(_("term start"))
     term_end = models.DateField(_("term end"))
     enrolled = models.BooleanField(_("enrolled"))

@@ -23,6 +23,7 @@ MESSAGES = {
     "juntos_bad_term": gettext_lazy("the term ends ({0}) before it starts ({1})"),
     "juntos_bad_days": gettext_lazy("{0} '{1}' is not a whole number of days from 0 to 366"),
     "juntos_bad_enrolled": gettext_lazy("enrolled '{0}' is not yes or no"),
+    "juntos_too_long": gettext_lazy("{0} '{1}' is longer than {2} characters"),
     "juntos_no_school": gettext_lazy("no school code"),
     "juntos_no_term": gettext_lazy("no term"),
     "juntos_record_differs": gettext_lazy(

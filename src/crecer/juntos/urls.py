@@ -6,6 +6,7 @@ app_name = "juntos"
 urlpatterns = [
     path("juntos/", views.cycle_list, name="cycles"),
     path("juntos/cycle/<int:pk>/", views.cycle_page, name="cycle"),
+    path("juntos/cycle/<int:pk>/reconcile/", views.reconcile, name="reconcile"),
     path("juntos/cycle/<int:pk>/<str:step>/", views.cycle_step, name="step"),
     path("juntos/cycle/<int:pk>/payroll.<str:fmt>", views.payroll, name="payroll"),
     path("juntos/household/<int:pk>/", views.household, name="household"),
@@ -19,4 +20,6 @@ urlpatterns = [
     path("juntos/at-risk/", views.at_risk, name="at_risk"),
     path("juntos/dashboard/", views.dashboard, name="dashboard"),
     path("juntos/households/", views.household_list, name="households"),
+    path("juntos/waivers/", views.waivers, name="waivers"),
+    path("juntos/household/<int:pk>/standing/", views.standing, name="standing"),
 ]

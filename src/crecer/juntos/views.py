@@ -6,7 +6,9 @@ log, as children do; cycle steps need ``Can.MANAGE_TRANSFERS``."""
 
 from __future__ import annotations
 
+import tempfile
 from collections import Counter
+from pathlib import Path
 from typing import Any
 
 from django import forms
@@ -21,9 +23,10 @@ from django.utils.translation import gettext_lazy
 from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
-from crecer.juntos import cycles, payments
+from crecer.ingest.columns import UnreadableFile
+from crecer.juntos import cycles, payments, reconciliation
 from crecer.juntos import dashboard as juntos_dashboard
-from crecer.juntos.households import eligible_not_affiliated
+from crecer.juntos.households import eligible_not_affiliated, set_status
 from crecer.juntos.labels import condition_names, reason_text
 from crecer.juntos.models import (
     Appeal,
@@ -36,10 +39,12 @@ from crecer.juntos.models import (
     Stage,
     Status,
     Verification,
+    Waiver,
 )
 from crecer.profile import current_profile
 
 LISTED = 200
+DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _territory(user: Any) -> str | None:
@@ -239,6 +244,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
         ],
         "appeals": list(found.appeals.all()),
         "may_appeal": policy.can(request.user, Can.MANAGE_TRANSFERS),
+        "statuses": Status.choices,
     }
     return render(request, "juntos/household.html", context)
 
@@ -462,3 +468,103 @@ def household_list(request: HttpRequest) -> HttpResponse:
         "status_label": dict(Status.choices).get(status, ""),
     }
     return render(request, "juntos/households.html", context)
+
+
+class PaidBackForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("the bank's paid-back file (CSV or XLSX)"),
+        help_text=gettext_lazy("Columns: CODIGO_HOGAR and COBRADO (S or N)."),
+    )
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def reconcile(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload the paid-back file of a sent cycle; the page reports every line not taken."""
+    cycle = _cycle_or_404(request.user, pk)
+    form = PaidBackForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / (Path(upload.name).name or "paid-back.csv")
+            if not path.suffix:
+                path = path.with_suffix(".csv")
+            with path.open("wb") as handle:
+                for chunk in upload.chunks():
+                    handle.write(chunk)
+            try:
+                report = reconciliation.reconcile_file(cycle, path, request.user)
+            except UnreadableFile as error:
+                form.add_error("file", str(error))
+            except cycles.CycleError as error:
+                form.add_error(None, _("Not done: %(why)s.") % {"why": error})
+    context = {"cycle": cycle, "form": form, "report": report}
+    return render(request, "juntos/reconcile.html", context)
+
+
+class WaiverForm(forms.Form):
+    territory_code = forms.CharField(
+        label=gettext_lazy("territory (ubigeo prefix, empty: the country)"),
+        max_length=6,
+        required=False,
+    )
+    period_start = forms.DateField(label=gettext_lazy("from"), widget=DATE)
+    period_end = forms.DateField(label=gettext_lazy("to"), widget=DATE)
+    reason = forms.CharField(label=gettext_lazy("reason and legal act"), max_length=255)
+
+    def __init__(self, *args: Any, territory: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.territory = territory
+        self.fields["territory_code"].initial = territory
+
+    def clean_territory_code(self) -> str:
+        code = self.cleaned_data["territory_code"] or ""
+        if not code.startswith(self.territory):
+            raise forms.ValidationError(_("Outside your territory."))
+        return code
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("period_start"), data.get("period_end")
+        if start and end and end < start:
+            raise forms.ValidationError(_("The period ends before it starts."))
+        return data
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def waivers(request: HttpRequest) -> HttpResponse:
+    """Waivers of verification (members in the territory and period are exempt): listed, and
+    registered with their legal act. A cycle already verified is not changed by a new one."""
+    territory = _territory(request.user)
+    if territory is None:
+        raise Http404
+    form = WaiverForm(request.POST or None, territory=territory)
+    if request.method == "POST" and form.is_valid():
+        Waiver.objects.create(**form.cleaned_data, created_by=request.user)
+        messages.success(request, _("The waiver was registered."))
+        return redirect("juntos:waivers")
+    listed = Waiver.objects.filter(territory_code__startswith=territory).order_by("-period_start")
+    return render(request, "juntos/waivers.html", {"form": form, "waivers": listed[:LISTED]})
+
+
+class StandingForm(forms.Form):
+    status = forms.ChoiceField(label=gettext_lazy("standing"), choices=Status.choices)
+    reason = forms.CharField(label=gettext_lazy("reason"), max_length=200)
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def standing(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a household's standing (validated, affiliated, disaffiliated…) with its reason,
+    kept in the affiliation's history."""
+    found = Household.objects.visible_or_404(request.user, pk)
+    form = StandingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        set_status(
+            found, form.cleaned_data["status"], timezone.localdate(),
+            form.cleaned_data["reason"], request.user,
+        )  # fmt: skip
+        audit.record(request, Action.EDIT, [], filter={"household": found.pk}, row_count=1)
+        messages.success(request, _("The standing was changed."))
+    elif request.method == "POST":
+        messages.error(request, _("Give the standing and its reason."))
+    return redirect("juntos:household", pk=found.pk)
