@@ -348,6 +348,24 @@ def test_a_failing_student_loses_the_tas_and_the_base():
     assert (pay["complies"][0], pay["total"][0], pay["reason"][0]) == (False, 0.0, "school")
 
 
+def test_a_member_crecer_holds_no_health_record_of_is_reported_apart_and_does_not_withhold():
+    # An older sibling (8 years, 2920 days) has no record in the padrón (children under 6) nor
+    # as a woman: Crecer cannot see the yearly check, which is the source's gap, not the
+    # household's failure. Beside a complying school term (90 days, none absent) the
+    # household is paid the base S/ 200 (andina_2025_juntos).
+    sibling = member(1, 5, age=2920) | {"health_record": False}
+    m, result = run([sibling], school=[(1, *TERM, True, 90, 0)])
+    row = one(result, 1, "health_6_plus")
+    assert (row["status"], row["reason"]) == ("not_verifiable", "no_health_record")
+    pay = household_entitlements(result, m, END, PROFILE)
+    assert (pay["complies"][0], pay["total"][0]) == (True, 200.0)
+    # Without a declared facility the household's own gap withholds, as before.
+    undeclared = sibling | {"facility_declared": False}
+    m, result = run([undeclared], school=[(1, *TERM, True, 90, 0)])
+    assert one(result, 1, "health_6_plus")["reason"] == "no_facility_declared"
+    assert not household_entitlements(result, m, END, PROFILE)["complies"][0]
+
+
 def test_not_verifiable_withholds_but_is_reported_apart():
     m, result = run([member(1, 3, age=335, facility=False)])
     assert one(result, 1, "cred_0_11m")["status"] == "not_verifiable"

@@ -112,7 +112,7 @@ def snapshot_hash(cycle: Cycle) -> str:
     unless a row was tampered with)."""
     members = cycle.members.values_list(
         "member_id", "household_id", "role", "birth_date", "lmp", "delivery", "facility_declared",
-        "school_declared", "upper_secondary", "waived",
+        "school_declared", "upper_secondary", "waived", "health_record",
     )  # fmt: skip
     evidence = cycle.evidence.values_list("member_id", "date", "code")
     school = cycle.school.values_list(
@@ -153,8 +153,9 @@ def gather(
             lmp=lmp.get(woman) if woman else None, delivery=delivery.get(woman) if woman else None,
             facility_declared=bool(facility), school_declared=bool(school),
             upper_secondary=upper, waived=district in waived,
+            health_record=child is not None or woman is not None,
         )
-        for pk, household, district, facility, born, woman, _child, school, upper, role in members
+        for pk, household, district, facility, born, woman, child, school, upper, role in members
     ]  # fmt: skip
     window = {"date__gte": end - timedelta(days=LOOKBACK_DAYS), "date__lte": min(cutoff, end)}
     member_of_child = {row[6]: row[0] for row in members if row[6]}
@@ -225,7 +226,7 @@ def _dates(values: Any) -> np.ndarray:
 
 MEMBER_FIELDS = (
     "member_id", "household_id", "birth_date", "lmp", "delivery", "facility_declared",
-    "school_declared", "upper_secondary", "waived",
+    "school_declared", "upper_secondary", "waived", "health_record",
 )  # fmt: skip
 SCHOOL_FIELDS = ("member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent")
 
@@ -255,6 +256,7 @@ def engine_columns(
             "school_declared": np.array(m[6], dtype=bool),
             "upper_secondary": np.array(m[7], dtype=bool),
             "waived": np.array(m[8], dtype=bool),
+            "health_record": np.array(m[9], dtype=bool),
         },
         {
             "member": np.array(e[0], dtype=np.int64),

@@ -299,6 +299,8 @@ class CycleMember(models.Model):
     school_declared = models.BooleanField()
     upper_secondary = models.BooleanField()
     waived = models.BooleanField()
+    # Crecer holds a health record of the member (a registry child or a woman's record)
+    health_record = models.BooleanField(default=True)
 
     class Meta:
         constraints = [

@@ -14,6 +14,7 @@ from crecer.transfers.verify import (
     COMPLIED,
     EXEMPT,
     NOT_COMPLIED,
+    NOT_HELD,
     NOT_VERIFIABLE,
     STATUSES,
     Day,
@@ -30,7 +31,9 @@ def household_entitlements(
     """One row per household of ``members`` (sorted by id): what it is paid for the cycle.
 
     ``complies``: every condition outside the TPI package complied or is exempt (a not
-    verifiable one withholds when the profile's ``unverifiable_withholds`` is true; a household
+    verifiable one withholds when the profile's ``unverifiable_withholds`` is true, except for
+    a member of whom Crecer holds no health record (reason ``no_health_record``: a gap of the
+    system's sources, reported apart, not the household's failure); a household
     with nothing to verify complies). ``base`` when it complies; ``tpi`` when it also has a TPI
     member (a pregnant woman, a child under the TPI age) and every TPI row holds; ``tas`` per
     upper-secondary member whose school condition holds, when it complies. Amounts (floats, in
@@ -57,7 +60,9 @@ def household_entitlements(
     is_tpi = np.isin(code, [names.index(i) for i in tpi_ids])
     holds = (status == COMPLIED) | (status == EXEMPT)
     withholds = norms.unverifiable_withholds.value
-    failing = ~holds & ((status == NOT_COMPLIED) | ((status == NOT_VERIFIABLE) & withholds))
+    not_held = np.asarray(verification["reason"], dtype=object) == NOT_HELD
+    unverifiable = (status == NOT_VERIFIABLE) & withholds & ~not_held
+    failing = ~holds & ((status == NOT_COMPLIED) | unverifiable)
     base_fail = failing & ~is_tpi
     complies = np.bincount(row_hh[base_fail], minlength=h) == 0
     reason = _first(row_hh, base_fail, code, condition, h)

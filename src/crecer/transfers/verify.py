@@ -39,7 +39,12 @@ REASONS = (
     "no_birth_date",
     "incomplete_for_age",
     "waiver",
+    "no_health_record",
 )
+# A member of whom Crecer holds no health record (an older sibling: the padrón lists children
+# under 6) cannot show a check: not verifiable, and not the household's failure (see
+# crecer.transfers.entitlements), unlike an undeclared facility.
+NOT_HELD = "no_health_record"
 _R = {reason: index for index, reason in enumerate(REASONS)}
 
 AGE_UNKNOWN = "age_unknown"
@@ -106,7 +111,9 @@ def verify_members(
     ``members``: ``member`` (int64 id, unique), ``household``, ``birth_date``, ``lmp`` (FUR of a
     pregnancy ongoing at some time in the period), ``delivery`` (a delivery 42 or more days
     before the period's end), ``facility_declared``, ``school_declared``, ``upper_secondary``,
-    ``waived``; optionally ``target`` (False: a member only listed, e.g. an adult head, whose
+    ``waived``; optionally ``health_record`` (False: Crecer holds no health record of the
+    member, so a child's health condition is not verifiable, reason ``no_health_record``),
+    ``target`` (False: a member only listed, e.g. an adult head, whose
     unknown birth date is not reported) and ``birth_weight_g`` / ``gestational_weeks`` (for
     the TPI package's low-birth-weight schedules). ``events``: ``member``, ``date``, ``code``.
     ``school``: ``member``, ``term_start``, ``term_end``, ``enrolled``, ``days_attended``,
@@ -136,10 +143,15 @@ def verify_members(
     facility = _bool(members, "facility_declared", n)
     schooled = _bool(members, "school_declared", n)
     waived = _bool(members, "waived", n)
+    recorded = (
+        np.asarray(members["health_record"]).astype(bool)
+        if "health_record" in members
+        else np.ones(n, bool)
+    )
     age = np.where(birth_known, end - birth, -1)
     ev = _prepare_events(events, ids, order, code_vocabulary)
     blocks: list[_Block] = []
-    ctx = _Context(n, start, end, facility, schooled, waived)
+    ctx = _Context(n, start, end, facility, schooled, waived, recorded)
     for index, condition in enumerate(norms.conditions):
         codes = _codes(condition, profile, end)
         if condition.member == "child":
@@ -185,6 +197,7 @@ class _Context:
     facility: NDArray[np.bool_]
     schooled: NDArray[np.bool_]
     waived: NDArray[np.bool_]
+    recorded: NDArray[np.bool_]
 
     def finish(
         self,
@@ -260,6 +273,8 @@ def _child(
         required=required,
         done=done[rows],
         due_by=hi[rows],
+        other=~ctx.recorded[rows],
+        other_reason=NOT_HELD,
     )
 
 
