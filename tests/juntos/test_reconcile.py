@@ -100,3 +100,10 @@ def test_a_standing_changed_by_hand_keeps_its_reason(territory, client, make_use
         Status.DISAFFILIATED, reason, timezone.localdate()
     )  # fmt: skip
     assert standing.history.latest("history_date").history_change_reason == reason
+
+
+def test_every_reason_of_the_engine_reads_in_words():
+    from crecer.juntos.labels import REASONS
+    from crecer.transfers.verify import REASONS as ENGINE
+
+    assert set(ENGINE) <= set(REASONS)

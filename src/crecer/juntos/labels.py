@@ -20,6 +20,9 @@ REASONS = {
     "no_birth_date": _("birth date unknown: not verifiable"),
     "incomplete_for_age": _("not complete for age"),
     "waiver": _("verification waived"),
+    "no_health_record": _(
+        "Crecer holds no health record of this member: not verifiable here, not withheld"
+    ),
 }
 AGE_UNKNOWN = _("age (birth date) unknown")
 
