@@ -17,6 +17,7 @@ PURE_PACKAGES = [
     "crecer.disclosure",
     "crecer.transfers",
     "crecer.pan",
+    "crecer.visits",
 ]
 # The ingest room's reading and row-checking code (not its models, views or bulk writer).
 PURE_MODULES = [

@@ -9,6 +9,7 @@ from datetime import date
 from pydantic import BaseModel, Field, field_validator, model_validator
 
 from crecer.norms.base import Cited, LocalizedText, Strict
+from crecer.norms.community import CommunityNorms
 from crecer.norms.hemoglobin import AnemiaNorms
 from crecer.norms.indicators import (
     AnalyticsNorms,
@@ -142,6 +143,7 @@ class Profile(Strict):
     linkage: Linkage = Field(default_factory=Linkage)
     juntos: JuntosNorms | None = None
     pan: PanNorms | None = None
+    community: CommunityNorms | None = None
 
     @model_validator(mode="after")
     def cited_sources_exist(self) -> Profile:
