@@ -18,6 +18,7 @@ PURE_PACKAGES = [
     "crecer.transfers",
     "crecer.pan",
     "crecer.visits",
+    "crecer.survey",
 ]
 # The ingest room's reading and row-checking code (not its models, views or bulk writer).
 PURE_MODULES = [

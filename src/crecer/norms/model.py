@@ -23,6 +23,7 @@ from crecer.norms.pan import PanNorms
 from crecer.norms.registry import RegistryNorms
 from crecer.norms.schedule import ScheduleNorms
 from crecer.norms.services import ServiceCodes
+from crecer.norms.survey import SurveyNorms
 
 __all__ = ["Cited", "LocalizedText", "Profile", "Strict"]
 
@@ -143,6 +144,7 @@ class Profile(Strict):
     linkage: Linkage = Field(default_factory=Linkage)
     juntos: JuntosNorms | None = None
     pan: PanNorms | None = None
+    survey: SurveyNorms | None = None
     community: CommunityNorms | None = None
 
     @model_validator(mode="after")
