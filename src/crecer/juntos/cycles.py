@@ -28,6 +28,7 @@ import numpy as np
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from crecer import transfers
 from crecer.health.models import HemoglobinTest, ServiceRecord
@@ -78,11 +79,11 @@ def cycle_households(territory: str) -> QuerySet[Household]:
 def _waived_districts(households: QuerySet[Household], start: date, end: date) -> set[str]:
     waivers = Waiver.objects.filter(period_start__lte=end, period_end__gte=start)
     prefixes = list(waivers.values_list("territory_code", flat=True))
-    districts = set(households.values_list("district_id", flat=True))
+    districts = set(households.values_list("district_id", flat=True).distinct())
     return {d for d in districts if any(d.startswith(p) for p in prefixes)}
 
 
-def _pregnancy_dates(women: list[int], start: date, end: date, cutoff: date) -> tuple[dict, dict]:
+def _pregnancy_dates(women: QuerySet, start: date, end: date, cutoff: date) -> tuple[dict, dict]:
     """Woman -> FUR of a pregnancy ongoing at some time in the period, and woman -> a delivery
     whose puerperium (42 days) reaches the period; as known at the cut-off."""
     lmp: dict[int, date] = {}
@@ -139,13 +140,18 @@ def gather(
     services and Hb tests, the women's pregnancy services) in the lookback before ``end`` and
     their school terms overlapping the period."""
     waived = _waived_districts(households, start, end)
+    # The members' records are named by subqueries, not lists of ids: a national cycle's
+    # million ids would pass the databases' limits on parameters (SQLite 32,766, PostgreSQL
+    # 65,535).
+    active = Member.objects.filter(household__in=households, active=True)
+    children = active.filter(child__isnull=False).values("child_id")
+    women = active.filter(woman__isnull=False).values("woman_id")
     members = list(
-        Member.objects.filter(household__in=households, active=True).values_list(
+        active.values_list(
             "pk", "household_id", "household__district_id", "household__care_facility",
             "birth_date", "woman_id", "child_id", "school_code", "upper_secondary", "role",
         )
     )  # fmt: skip
-    women = [row[5] for row in members if row[5]]
     lmp, delivery = _pregnancy_dates(women, start, end, cutoff)
     frozen = [
         CycleMember(
@@ -160,7 +166,6 @@ def gather(
     window = {"date__gte": end - timedelta(days=LOOKBACK_DAYS), "date__lte": min(cutoff, end)}
     member_of_child = {row[6]: row[0] for row in members if row[6]}
     member_of_woman = {row[5]: row[0] for row in members if row[5]}
-    children = list(member_of_child)
     hb_code = profile.services.hb_test.recorded_as
     found: list[tuple[int, date, str]] = [
         (member_of_child[child], day, code)
@@ -177,13 +182,13 @@ def gather(
     found += [
         (member_of_woman[woman], day, code)
         for woman, day, code in MaternalService.objects.filter(
-            pregnancy__woman__in=list(member_of_woman), **window
+            pregnancy__woman__in=women, **window
         ).values_list("pregnancy__woman_id", "date", "code")
     ]
     # An Hb test and its HIS row are one event.
     evidence = [CycleEvidence(member_id=m, date=d, code=c) for m, d, c in sorted(set(found))]
     terms = SchoolRecord.objects.filter(
-        member__in=[row[0] for row in members], term_start__lte=end, term_end__gte=start
+        member__in=active.values("pk"), term_start__lte=end, term_end__gte=start
     ).values_list("member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent")
     school = [
         CycleSchool(
@@ -379,12 +384,16 @@ def approve_cycle(cycle: Cycle, user: Any, profile: Profile) -> None:
         raise CycleError(f"cycle is {cycle.stage}, not verified")
     if user is not None and user.pk in (cycle.prepared_by_id, cycle.verified_by_id):
         raise CycleError("the approver must be another person than who prepared and verified it")
-    rows = list(cycle.entitlements.values_list("household_id", "complies"))
-    affiliations = Affiliation.objects.in_bulk([h for h, _c in rows], field_name="household_id")
+    rows = list(cycle.entitlements.values_list("household_id", "complies").order_by("household"))
+    verified = cycle.entitlements.values("household_id")
+    affiliations = {a.household_id: a for a in Affiliation.objects.filter(household__in=verified)}
     households = np.array([h for h, _c in rows], dtype=np.int64)
     before = np.array([affiliations[h].suspensions for h in households], dtype=np.int64)
     complies = np.array([c for _h, c in rows], dtype=bool)
     after, suspended, disaffiliated = transfers.next_standing(before, complies, profile)
+    # Saved in bulk, a batch per reason (the history keeps each change with its reason): a
+    # national cycle changes tens of thousands of standings.
+    changes: dict[str, list[Affiliation]] = {}
     for index, household in enumerate(households.tolist()):
         affiliation = affiliations[household]
         status = (
@@ -399,8 +408,12 @@ def approve_cycle(cycle: Cycle, user: Any, profile: Profile) -> None:
         affiliation.reason = f"cycle {cycle.pk}: " + (
             "complied" if complies[index] else f"did not comply ({after[index]} suspensions)"
         )
-        affiliation._change_reason = affiliation.reason
-        affiliation.save()
+        changes.setdefault(affiliation.reason, []).append(affiliation)
+    for reason, changed_rows in changes.items():
+        bulk_update_with_history(
+            changed_rows, Affiliation, ["status", "suspensions", "since", "reason"],
+            batch_size=5000, default_user=user, default_change_reason=reason,
+        )  # fmt: skip
     cycle.stage, cycle.approved_by, cycle.approved_at = Stage.APPROVED, user, timezone.now()
     cycle._change_reason = "approved"
     cycle.save()
