@@ -150,3 +150,29 @@ def test_a_term_named_by_its_dates_and_overlong_values_are_read_not_crashed_on(f
     assert [code.split(SEPARATOR)[0] for code in duplicate] == ["juntos_duplicate"]
     assert too_long[0].startswith("juntos_too_long")
     assert "04567890123456789" in too_long[0]
+
+
+def test_pepi_counts_the_circumstances_crecer_knows(family):
+    # MIDIS PEPI: at least 3 of 4 circumstances (midis_pepi). The titular speaks Quechua and
+    # did not finish primary school: 2. In a rural populated centre: 3, a PEPI household.
+    # The expenditure quintile has no source in Crecer: unknown, never counted.
+    from crecer.juntos.households import pepi_of
+    from crecer.territory.models import PopulatedCenter
+
+    titular = family.members.get(role=MemberRole.TITULAR)
+    titular.language, titular.education = "Quechua", "Primaria incompleta"
+    titular.save()
+    assessed = pepi_of([family], PROFILE)[family.pk]
+    assert (assessed.rural, assessed.indigenous_language, assessed.low_education) == (
+        None, True, True
+    )  # fmt: skip
+    assert (assessed.counted, assessed.pepi, assessed.poorest_quintile) == (2, False, None)
+    family.populated_center = PopulatedCenter.objects.create(
+        code="0504030099", district_id="050403", name="Chacco", area="R"
+    )
+    family.save()
+    assessed = pepi_of([family], PROFILE)[family.pk]
+    assert (assessed.counted, assessed.pepi) == (3, True)
+    titular.education = "Secundaria completa"
+    titular.save()
+    assert not pepi_of([family], PROFILE)[family.pk].pepi

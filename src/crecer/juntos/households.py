@@ -3,6 +3,7 @@ household, PEPI) and their affiliation's status changes, each kept in the histor
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -11,6 +12,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from simple_history.utils import bulk_create_with_history
 
+from crecer import transfers
 from crecer.juntos.models import (
     Affiliation,
     Household,
@@ -23,7 +25,7 @@ from crecer.juntos.models import (
 from crecer.maternal.models import Birth, Motherhood, Woman
 from crecer.norms import Profile
 from crecer.registry.models import Child
-from crecer.territory.models import District, within
+from crecer.territory.models import Area, District, within
 
 TARGET_AGE_YEARS = 19  # children and youth up to 19 are target members (juntos.md)
 FROM_REGISTRY = "built from the registry (the mother and her children)"
@@ -234,3 +236,74 @@ def set_status(
     affiliation._change_reason = reason
     affiliation.save()
     return affiliation
+
+
+ADULT_ROLES = (MemberRole.TITULAR, MemberRole.HEAD, MemberRole.SPOUSE)
+
+
+@dataclass(frozen=True)
+class PepiAssessment:
+    """MIDIS's PEPI circumstances of a household (None: Crecer does not know it) and the
+    verdict of :func:`crecer.transfers.pepi` (an unknown circumstance does not count)."""
+
+    rural: bool | None
+    indigenous_language: bool | None
+    low_education: bool | None
+    poorest_quintile: bool | None
+    pepi: bool
+
+    @property
+    def counted(self) -> int:
+        return sum(
+            bool(value)
+            for value in (
+                self.rural, self.indigenous_language, self.low_education, self.poorest_quintile
+            )
+        )  # fmt: skip
+
+
+def _level(text: str) -> str:
+    """'Primaria incompleta' -> 'primaria_incompleta' (the profile's level names)."""
+    folded = unicodedata.normalize("NFKD", text.strip().lower())
+    return "_".join("".join(c for c in folded if not unicodedata.combining(c)).split())
+
+
+def pepi_of(households: list[Household], profile: Profile) -> dict[int, PepiAssessment]:
+    """Household id -> its PEPI assessment, from the populated centre's area (rural), the
+    mother tongue of the titular, head or spouse, and the education of a woman among them.
+    The expenditure quintile has no source in Crecer: unknown, never counted."""
+    if profile.juntos is None or not households:
+        return {}
+    rule = profile.juntos.pepi
+    languages = {language.lower() for language in rule.indigenous_languages}
+    levels = rule.education_levels
+    low = set(levels[: levels.index(rule.education_at_or_below.value) + 1])
+    adults: dict[int, list[Member]] = {}
+    for member in Member.objects.filter(
+        household__in=[h.pk for h in households], role__in=ADULT_ROLES
+    ).order_by("pk"):
+        adults.setdefault(member.household_id, []).append(member)
+    rural, tongue, education = [], [], []
+    for household in households:
+        people = adults.get(household.pk, [])
+        center = household.populated_center
+        rural.append(center.area == Area.RURAL if center is not None and center.area else None)
+        tongues = [m.language.strip().lower() for m in people if m.language.strip()]
+        # the circumstance holds if any of them speaks an indigenous language
+        tongue.append(next((t for t in tongues if t in languages), tongues[0] if tongues else ""))
+        known = [_level(m.education) for m in people if m.sex != "1" and m.education.strip()]
+        known = [level for level in known if level in levels]
+        education.append(min(known, key=levels.index) if known else "")
+    verdict = transfers.pepi(
+        [bool(r) for r in rural], tongue, education, [0] * len(households), profile
+    )
+    return {
+        household.pk: PepiAssessment(
+            rural=rural[i],
+            indigenous_language=tongue[i] in languages if tongue[i] else None,
+            low_education=education[i] in low if education[i] else None,
+            poorest_quintile=None,
+            pepi=bool(verdict[i]),
+        )
+        for i, household in enumerate(households)
+    }

@@ -26,7 +26,7 @@ from crecer.access.policy import Can
 from crecer.ingest.columns import UnreadableFile
 from crecer.juntos import cycles, payments, reconciliation
 from crecer.juntos import dashboard as juntos_dashboard
-from crecer.juntos.households import eligible_not_affiliated, set_status
+from crecer.juntos.households import eligible_not_affiliated, pepi_of, set_status
 from crecer.juntos.labels import condition_names, reason_text
 from crecer.juntos.models import (
     Appeal,
@@ -245,6 +245,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
         "appeals": list(found.appeals.all()),
         "may_appeal": policy.can(request.user, Can.MANAGE_TRANSFERS),
         "statuses": Status.choices,
+        "pepi": pepi_of([found], current_profile()).get(found.pk),
     }
     return render(request, "juntos/household.html", context)
 
