@@ -149,12 +149,13 @@ def test_normal_interval_when_asked(design):
     assert result.ci_low[0] == pytest.approx(1 / (1 + math.exp(-(math.log(0.8) - half))))
 
 
-def test_prevalence_of_zero_has_no_logit_interval(design):
+def test_prevalence_of_zero_or_one_has_the_point_as_interval(design):
+    # No logit at 0 or 1; the SE is 0 and the interval collapses (samplics gives [0, 0] too).
     result = prevalence(design, [0, 0, 0, 0, 0, 0])
-    assert result.estimate[0] == 0
-    assert result.se[0] == 0
-    assert np.isnan(result.ci_low[0])
-    assert np.isnan(result.ci_high[0])
+    assert (result.estimate[0], result.se[0]) == (0, 0)
+    assert (result.ci_low[0], result.ci_high[0]) == (0, 0)
+    result = prevalence(design, [1, 1, 1, 1, 1, 1])
+    assert (result.ci_low[0], result.ci_high[0]) == (1, 1)
 
 
 def test_an_empty_domain_has_no_estimate(design):

@@ -111,18 +111,20 @@ def test_too_thin_estimates_are_withheld_and_thin_ones_flagged():
     # Thresholds: n < 25 or < 2 PSUs or n/deff < 25 or no SE: too thin;
     # n < 50 or CV > 0.15: caution.
     result = _estimates(
-        n=[24, 400, 400, 100, 40, 400, 400, 400],
-        psus=[10, 1, 30, 30, 10, 30, 30, 30],
-        se=[0.05, 0.01, np.nan, 0.03, 0.05, 0.04, 0.02, 0.02],
-        deff=[1.0, 1.0, 1.0, 4.5, 1.0, 1.5, 1.5, np.nan],
-        estimate=[0.3, 0.3, 0.3, 0.3, 0.3, 0.2, 0.3, 0.3],
+        n=[24, 400, 400, 100, 40, 400, 400, 400, 400],
+        psus=[10, 1, 30, 30, 10, 30, 30, 30, 30],
+        se=[0.05, 0.01, np.nan, 0.03, 0.05, 0.04, 0.0, 0.02, 0.02],
+        deff=[1.0, 1.0, 1.0, 4.5, 1.0, 1.5, np.nan, 1.5, np.nan],
+        estimate=[0.3, 0.3, 0.3, 0.3, 0.3, 0.2, 0.0, 0.3, 0.3],
     )
     status, reasons = reliability(result, SURVEY)
+    # 100 / 4.5 = 22 effective children; CV 0.04 / 0.2 = 0.2; 0 % has a collapsed interval
     assert reasons.tolist() == [
-        "n", "psus", "no_variance", "effective_n", "caution_n", "cv", "", "",
+        "n", "psus", "no_variance", "effective_n", "caution_n", "cv", "boundary", "", "",
     ]  # fmt: skip
     assert status.tolist() == [
-        "too_thin", "too_thin", "too_thin", "too_thin", "caution", "caution", "shown", "shown",
+        "too_thin", "too_thin", "too_thin", "too_thin", "caution", "caution", "caution",
+        "shown", "shown",
     ]  # fmt: skip
 
 

@@ -18,6 +18,7 @@ bisection on ``Φ(x) = (1 + erf(x/√2))/2``.
 
 from __future__ import annotations
 
+import functools
 import math
 
 __all__ = ["normal_quantile", "t_quantile", "two_sided_probability"]
@@ -64,6 +65,7 @@ def _bisect(function: object, target: float, high: float) -> float:
     return 0.5 * (low + high)
 
 
+@functools.lru_cache(maxsize=512)
 def t_quantile(probability: float, df: float) -> float:
     """The ``probability`` quantile of Student's t with ``df`` degrees of freedom.
 

@@ -41,8 +41,10 @@ of R ``svyciprop(method = "logit")``, which WHO anthro reports, i.e.
     expit( logit(p) ± t · se / (p (1 − p)) )                                  (5)
 
 (the intercept of ``svyglm(y ~ 1, family = quasibinomial)`` is ``logit(p)``, its sandwich
-variance is ``v(p)/(p(1 − p))²``). A prevalence of exactly 0 or 1 has no logit interval (NaN);
-``ci="wald"`` gives ``p ± t·se`` clipped to [0, 1] (R ``svyciprop(method = "mean")``).
+variance is ``v(p)/(p(1 − p))²``). A prevalence of exactly 0 or 1 has a standard error of 0
+and the interval collapses to the point, [0, 0] or [1, 1], as samplics gives and R's logit
+interval tends to; :func:`crecer.survey.reliability` flags it ("boundary"). ``ci="wald"``
+gives ``p ± t·se`` clipped to [0, 1] (R ``svyciprop(method = "mean")``).
 """
 
 from __future__ import annotations
@@ -331,6 +333,7 @@ def _interval(
         p = np.where(inside, estimate, 0.5)
         logit = np.log(p / (1.0 - p))
         half = t * se / (p * (1.0 - p))  # (5)
-        low = np.where(inside, 1.0 / (1.0 + np.exp(-(logit - half))), np.nan)
-        high = np.where(inside, 1.0 / (1.0 + np.exp(-(logit + half))), np.nan)
+        # 0 or 1 (no child, or every child, with the condition): the interval is the point
+        low = np.where(inside, 1.0 / (1.0 + np.exp(-(logit - half))), estimate)
+        high = np.where(inside, 1.0 / (1.0 + np.exp(-(logit + half))), estimate)
     return low, high

@@ -117,8 +117,9 @@ def reliability(
     Too thin (no estimate shown): fewer than ``min_unweighted_n`` children, children in fewer
     than ``min_psus`` PSUs, an effective sample size ``n / deff`` below ``min_effective_n``,
     or no standard error. Caution: fewer than ``caution_unweighted_n`` children, or a
-    coefficient of variation above ``caution_cv``. The reasons are codes:
-    ``n``, ``psus``, ``effective_n``, ``no_variance``, ``caution_n``, ``cv``.
+    coefficient of variation above ``caution_cv``, or a proportion of exactly 0 or 1 (its
+    interval is the point). The reasons are codes: ``n``, ``psus``, ``effective_n``,
+    ``no_variance``, ``caution_n``, ``cv``, ``boundary``.
     """
     n = estimates.n
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -133,8 +134,10 @@ def reliability(
             effective < norms.min_effective_n.value,
             n < norms.caution_unweighted_n.value,
             np.isfinite(cv) & (cv > norms.caution_cv.value),
+            (estimates.kind == "proportion")
+            & ((estimates.estimate == 0) | (estimates.estimate == 1)),
         ],
-        ["n", "psus", "no_variance", "effective_n", "caution_n", "cv"],
+        ["n", "psus", "no_variance", "effective_n", "caution_n", "cv", "boundary"],
         default="",
     )
     status = np.where(
