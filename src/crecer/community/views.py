@@ -1,0 +1,125 @@
+"""The monitoring centers a user follows, a center's page (its people, its coverage trend, its
+meetings and what became of their decisions), its printable meeting pack for a date, and the
+form that records a meeting. A center goes through the access policy (404 outside the scope)
+and the access log, as children do."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from crecer.access import audit, policy
+from crecer.access.models import Action
+from crecer.access.policy import Can
+from crecer.community import pack as packs
+from crecer.community import services
+from crecer.community.forms import MeetingForm
+from crecer.community.models import MonitoringCenter
+from crecer.profile import current_profile
+
+
+def _logged(
+    request: HttpRequest, center: MonitoringCenter, action: str = Action.VIEW, **more
+) -> None:
+    audit.record(request, action, more.pop("children", []), filter={"center": center.pk, **more})
+
+
+def _center(request: HttpRequest, pk: int, right: Can = Can.VIEW_PERSONAL) -> MonitoringCenter:
+    return MonitoringCenter.objects.visible_or_404(request.user, pk, right)
+
+
+@policy.page(Can.VIEW_PERSONAL)
+def centers(request: HttpRequest) -> HttpResponse:
+    found = list(
+        MonitoringCenter.objects.visible_to(request.user)
+        .select_related("district", "populated_center")
+        .prefetch_related("covers")
+    )
+    audit.record(
+        request, Action.LIST, [], filter={"centers": [c.pk for c in found]}, row_count=len(found)
+    )
+    return render(request, "community/centers.html", {"centers": found})
+
+
+def _may_record(user) -> bool:
+    return policy.can(user, Can.RECORD_SERVICES) or policy.can(user, Can.EDIT_REGISTRY)
+
+
+@login_required
+def center(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _center(request, pk)
+    _logged(request, found)
+    profile = current_profile()
+    context = {
+        "center": found,
+        "people": list(found.people.filter(active=True)),
+        "covers": list(found.covers.all()),
+        "trend": packs.trend(found, profile, request.user),
+        "may_record": _may_record(request.user),
+        "today": timezone.localdate(),
+    }
+    return render(request, "community/center.html", context)
+
+
+def _date(text: str | None) -> date:
+    if not text:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise Http404 from None
+
+
+@login_required
+def meeting_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable pack of a meeting on ``?date=`` (today by default)."""
+    found = _center(request, pk)
+    on = _date(request.GET.get("date"))
+    result = packs.pack_for(found, request.user, on, current_profile())
+    _logged(
+        request,
+        found,
+        Action.LIST,
+        children=[row.child for row in result.children],
+        women=[row.pregnancy.woman_id for row in result.women],
+        date=on.isoformat(),
+    )
+    return render(request, "community/pack.html", {"pack": result, "center": found})
+
+
+@login_required
+def new_meeting(request: HttpRequest, pk: int) -> HttpResponse:
+    if not _may_record(request.user):
+        raise Http404
+    right = (
+        Can.RECORD_SERVICES if policy.can(request.user, Can.RECORD_SERVICES) else Can.EDIT_REGISTRY
+    )
+    found = _center(request, pk, right)
+    on = _date(request.POST.get("date") or request.GET.get("date"))
+    pending = services.pending_before(found, on)
+    form = MeetingForm(request.POST or None, pending=pending, initial={"date": on})
+    if request.method == "POST" and form.is_valid():
+        day = form.cleaned_data["date"]
+        if found.meetings.filter(date=day).exists():
+            form.add_error("date", _("This center already has a meeting on that day."))
+        else:
+            services.record_meeting(
+                found,
+                day,
+                request.user,
+                notes=form.cleaned_data["notes"],
+                attendance=form.attendance(),
+                decisions=form.new_decisions(),
+                follow_ups=form.follow_ups(),
+            )
+            _logged(request, found, Action.EDIT, date=day.isoformat())
+            messages.success(request, _("The meeting was recorded."))
+            return redirect("community:center", pk=found.pk)
+    _logged(request, found)
+    return render(request, "community/meeting_form.html", {"form": form, "center": found})
