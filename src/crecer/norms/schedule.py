@@ -107,12 +107,14 @@ class Requirement(Cited):
 class Flag(Cited):
     """A compound fact per person used by indicators.
 
-    Either ``all_of`` (requirements complete for age, or flags defined above it), or
+    One of: ``all_of`` (requirements complete for age, or flags defined above it, all of them),
+    ``any_of`` (the same, at least one of them: FED's alternative iron paths), or
     ``requirement`` + ``event_between_days``: a valid event of that requirement at those ages.
     """
 
     id: str = Field(pattern=r"^[a-z0-9_]+$")
     all_of: list[str] = Field(default_factory=list)
+    any_of: list[str] = Field(default_factory=list)
     requirement: str | None = None
     event_between_days: tuple[int, int] | None = None
     source: str = Field(pattern=r"^[a-z0-9_\-]+$")
@@ -121,10 +123,34 @@ class Flag(Cited):
     def one_form(self) -> Flag:
         by_event = self.requirement is not None and self.event_between_days is not None
         partial = (self.requirement is None) != (self.event_between_days is None)
-        if partial or by_event == bool(self.all_of):
+        if partial or [by_event, bool(self.all_of), bool(self.any_of)].count(True) != 1:
             raise ValueError(
-                f"flag {self.id!r}: give either all_of, or requirement with event_between_days"
+                f"flag {self.id!r}: give either all_of, any_of, or requirement with "
+                "event_between_days"
             )
+        return self
+
+    def names(self) -> list[str]:
+        """The requirements and flags this flag combines (``all_of`` or ``any_of``)."""
+        return self.all_of or self.any_of
+
+
+class SameDayCode(Cited):
+    """Events of ``code`` derived from the events of ``of`` on a day on which the subject also
+    has an event of ``with_any`` (``without = true``: none of them). FED MC-02.01 counts iron
+    "in the same visit as" an anemia diagnosis, or not in one; a visit is read as a day. The
+    derived events are counted like any other by the requirements that list ``code``."""
+
+    code: str = Field(min_length=1)
+    of: list[str] = Field(min_length=1)
+    with_any: list[str] = Field(min_length=1)
+    without: bool = False
+    source: str = Field(pattern=r"^[a-z0-9_\-]+$")
+
+    @model_validator(mode="after")
+    def distinct(self) -> SameDayCode:
+        if self.code in self.of or self.code in self.with_any:
+            raise ValueError(f"same-day code {self.code!r} is also among the codes it reads")
         return self
 
 
@@ -142,6 +168,7 @@ class Schedule(Cited):
     month_days: float | None = Field(default=None, gt=0)
     requirements: list[Requirement] = Field(min_length=1)
     flags: list[Flag] = Field(default_factory=list)
+    same_day_codes: list[SameDayCode] = Field(default_factory=list)
 
     @model_validator(mode="before")
     @classmethod
@@ -172,7 +199,7 @@ class Schedule(Cited):
         for flag in self.flags:
             if flag.id in known:
                 raise ValueError(f"flag {flag.id!r} repeats the name of a requirement or flag")
-            missing = [name for name in flag.all_of if name not in known]
+            missing = [name for name in flag.names() if name not in known]
             if flag.requirement is not None and flag.requirement not in by_id:
                 missing.append(flag.requirement)
             if missing:

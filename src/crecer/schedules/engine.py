@@ -8,6 +8,7 @@ then adjacent keys. Each dose is one pass over its requirement's (or window's) s
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from enum import IntEnum
@@ -16,6 +17,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from crecer.norms import Schedule
+from crecer.norms.schedule import SameDayCode
 from crecer.schedules.plan import NEVER, Plan, RequirementPlan, build_plan
 
 NO_LAST = -NEVER
@@ -85,6 +87,13 @@ def evaluate(
     plan = build_plan(schedule)
     day0 = as_day(as_of)
     n = len(origin)
+    given_events = len(subject)
+    read_by_rules = None
+    if schedule.same_day_codes:  # derived events follow the given ones
+        read_by_rules = _read_by_rules(schedule.same_day_codes, code_index, vocabulary)
+        subject, event_date, code_index, vocabulary = derive_same_day(
+            schedule.same_day_codes, subject, event_date, code_index, vocabulary
+        )
     end = _end_day(day0, until)
     age = np.where(np.isnat(origin), -1, (end - origin).astype(np.int64))
     evaluable = ~np.isnat(origin) & (age >= 0)
@@ -139,15 +148,70 @@ def evaluate(
             for name in flag.all_of:
                 value &= columns.get(f"{name}_complete", columns.get(name, evaluable))
             columns[flag.id] = value
+        elif flag.any_of:
+            value = np.zeros(n, dtype=bool)
+            for name in flag.any_of:
+                value |= columns.get(f"{name}_complete", columns.get(name, value))
+            columns[flag.id] = value & evaluable
         else:
             columns[flag.id] = flag_values[flag.id] & evaluable
+    event_status = status[:given_events].copy()
+    if read_by_rules is not None:  # a code only a same-day rule reads is not unknown
+        event_status[read_by_rules & (event_status == EventStatus.UNKNOWN_CODE)] = EventStatus.USED
     return ScheduleStatus(
         schedule.id,
         columns,
-        status,
+        event_status,
         [r.id for r in plan.requirements],
         [f.id for f in schedule.flags],
     )
+
+
+def derive_same_day(
+    rules: Sequence[SameDayCode],
+    subject: NDArray[np.integer],
+    event_date: NDArray[np.datetime64],
+    code_index: NDArray[np.integer],
+    vocabulary: Sequence[str],
+) -> tuple[NDArray[np.integer], NDArray[np.datetime64], NDArray[np.integer], list[str]]:
+    """The events with, after them, one derived event per event of a rule's ``of`` codes on a
+    day on which the same subject has (``without``: has not) an event of its ``with_any``
+    codes; the derived codes are added to the vocabulary (see :class:`SameDayCode`)."""
+    words = list(vocabulary)
+    names = np.asarray([str(word) for word in words] + [""], dtype=object)
+    codes = np.where((code_index >= 0) & (code_index < len(words)), code_index, len(words))
+    dates = np.asarray(event_date).astype("datetime64[D]", copy=False)
+    valid = ~np.isnat(dates) & (codes < len(words))
+    day = np.where(valid, dates.astype(np.int64), 0)
+    day -= day[valid].min() if valid.any() else 0
+    key = (np.asarray(subject).astype(np.int64) << 32) | (day & 0xFFFFFFFF)
+    subjects, days, indexes = [np.asarray(subject)], [dates], [np.asarray(code_index)]
+    for rule in rules:
+        mine = np.isin(names, rule.of)[codes] & valid
+        marked = np.isin(names, rule.with_any)[codes] & valid
+        same_day = np.isin(key[mine], np.unique(key[marked]))
+        chosen = np.flatnonzero(mine)[~same_day if rule.without else same_day]
+        if rule.code not in words:
+            words.append(rule.code)
+        subjects.append(np.asarray(subject)[chosen])
+        days.append(dates[chosen])
+        indexes.append(np.full(len(chosen), words.index(rule.code), dtype=np.int64))
+    return (
+        np.concatenate(subjects),
+        np.concatenate(days),
+        np.concatenate([index.astype(np.int64) for index in indexes]),
+        words,
+    )
+
+
+def _read_by_rules(
+    rules: Sequence[SameDayCode], code_index: NDArray[np.integer], vocabulary: Sequence[str]
+) -> NDArray[np.bool_]:
+    """Per event: is its code one that a same-day rule reads?"""
+    read = {code for rule in rules for code in [*rule.of, *rule.with_any]}
+    known = np.array([str(word) in read for word in vocabulary] + [False], dtype=bool)
+    inside = (code_index >= 0) & (code_index < len(vocabulary))
+    return known[np.where(inside, code_index, len(vocabulary))]
 
 
 def _end_day(
