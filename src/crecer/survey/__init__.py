@@ -6,8 +6,10 @@ ENDES, in vectorised numpy: weights, strata and PSUs (:class:`SurveyDesign`), pr
 mean by domain with standard error, design effect and 95 % interval (:func:`prevalence`,
 :func:`mean`, :func:`estimate_table`), the WHO indicators from z-scores and Hb
 (:mod:`crecer.survey.indicators`) and the rule that withholds an estimate when the sample is
-too thin (:func:`reliability`). The formulas, with their sources, are in the docstrings of
-:mod:`crecer.survey.design` and :mod:`crecer.survey.estimate` and in docs/survey.md.
+too thin (:func:`reliability`), and two-stage cluster samples drawn from a known population
+to check it against the truth (:func:`two_stage_sample`). The formulas, with their sources,
+are in the docstrings of :mod:`crecer.survey.design` and :mod:`crecer.survey.estimate` and in
+docs/survey.md.
 
     >>> from crecer.survey import SurveyDesign, prevalence
     >>> design = SurveyDesign.from_columns([1.0] * 4)  # 4 children, simple random sample
@@ -27,11 +29,13 @@ from crecer.survey.indicators import (
     growth_indicators,
     reliability,
 )
+from crecer.survey.sampling import Sample, two_stage_sample
 
 __all__ = [
     "GROWTH_INDICATORS",
     "Estimates",
     "LonelyPsu",
+    "Sample",
     "SurveyDesign",
     "anemia_indicator",
     "domain_codes",
@@ -42,4 +46,5 @@ __all__ = [
     "prevalence",
     "reliability",
     "t_quantile",
+    "two_stage_sample",
 ]
