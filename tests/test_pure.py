@@ -19,6 +19,7 @@ PURE_PACKAGES = [
     "crecer.pan",
     "crecer.visits",
     "crecer.survey",
+    "crecer.incentives",
 ]
 # The ingest room's reading and row-checking code (not its models, views or bulk writer).
 PURE_MODULES = [

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import polars as pl
 
 from crecer.norms import Profile
-from crecer.norms.conditions import Renderer, Value
 from crecer.norms.indicators import Indicator, Part
+from crecer.norms.polars_conditions import PolarsRenderer
 from crecer.profile import current_profile
 
 VALUE_SCHEMA = {
@@ -23,56 +23,6 @@ VALUE_SCHEMA = {
 # The status column holding each child's code at the territory level named like its prefix;
 # levels finer than the district are read from the populated center's code.
 RESIDENCE, FINER = "district_id", "populated_center_id"
-
-
-class PolarsRenderer(Renderer[pl.Expr, pl.Expr]):
-    """A condition as a Polars expression. Polars keeps SQL's three-valued logic (a comparison
-    with a null is null, ``~null`` is null, ``null & False`` is False); the caller treats a
-    null result as "not counted", as a SQL WHERE does."""
-
-    def column(self, name: str) -> pl.Expr:
-        return pl.col(name)
-
-    def literal(self, value: Value) -> pl.Expr:
-        return pl.lit(value)
-
-    def all_of(self, parts: list[pl.Expr]) -> pl.Expr:
-        return pl.all_horizontal(parts) if len(parts) > 1 else parts[0]
-
-    def any_of(self, parts: list[pl.Expr]) -> pl.Expr:
-        return pl.any_horizontal(parts) if len(parts) > 1 else parts[0]
-
-    def negation(self, part: pl.Expr) -> pl.Expr:
-        return ~part
-
-    def truth(self, column: str) -> pl.Expr:
-        return pl.col(column)
-
-    def comparison(self, operator: str, left: pl.Expr, right: pl.Expr) -> pl.Expr:
-        match operator:
-            case "=":
-                return left == right
-            case "<>":
-                return left != right
-            case "<":
-                return left < right
-            case "<=":
-                return left <= right
-            case ">":
-                return left > right
-            case ">=":
-                return left >= right
-        raise ValueError(f"unknown comparison {operator!r}")
-
-    def is_null(self, operand: pl.Expr) -> pl.Expr:
-        return operand.is_null()
-
-    def in_list(self, operand: pl.Expr, values: list[Value]) -> pl.Expr:
-        # Without nulls_equal a null operand gives null, as SQL's IN does.
-        return operand.is_in(values)
-
-    def between(self, operand: pl.Expr, low: Value, high: Value) -> pl.Expr:
-        return operand.is_between(pl.lit(low), pl.lit(high), closed="both")
 
 
 def counted(indicator: Indicator, part: Part) -> pl.Expr:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from crecer.norms.base import Cited, LocalizedText, Strict
 from crecer.norms.community import CommunityNorms
 from crecer.norms.hemoglobin import AnemiaNorms
+from crecer.norms.incentives import IncentiveNorms, nominal_schema
 from crecer.norms.indicators import (
     AnalyticsNorms,
     StatusColumn,
@@ -146,6 +147,7 @@ class Profile(Strict):
     pan: PanNorms | None = None
     survey: SurveyNorms | None = None
     community: CommunityNorms | None = None
+    incentives: IncentiveNorms | None = None
 
     @model_validator(mode="after")
     def cited_sources_exist(self) -> Profile:
@@ -171,6 +173,24 @@ class Profile(Strict):
             self.analytics.check_maternal_columns(
                 column_types(maternal_status_schema(self.schedules))
             )
+        return self
+
+    @model_validator(mode="after")
+    def sheets_use_their_columns(self) -> Profile:
+        """Each incentive sheet's conditions against its nominal table's columns (those of its
+        own schedule, or of every version of the child schedule)."""
+        if self.incentives is None:
+            return self
+        for sheet in self.incentives.sheets:
+            if sheet.schedule != "child":
+                schema = nominal_schema(self.incentives.schedule(sheet.schedule))
+            elif self.schedules is None:
+                raise ValueError(f"sheet {sheet.key} uses the child schedule; there is none")
+            else:
+                schema = {}
+                for schedule in self.schedules.child:
+                    schema |= nominal_schema(schedule)
+            sheet.check_columns(schema)
         return self
 
     @model_validator(mode="after")
