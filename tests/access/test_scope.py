@@ -22,7 +22,9 @@ from crecer.ingest.models import ImportRun
 from crecer.registry.importer import import_padron
 from crecer.registry.models import Child
 from crecer.territory.models import HealthFacility, PopulatedCenter
+from tests.budget import probes as budget_probes
 from tests.registry.factories import child_row, write_padron
+from tests.surveys import probes as survey_probes
 
 pytestmark = pytest.mark.django_db
 
@@ -459,6 +461,8 @@ def juntos_by_household(name: str, method: str = "get") -> Probe:
             "juntos:decide": [Appeal.objects.get(household=household).pk],
             "juntos:reconcile": [cycle.pk],
             "juntos:standing": [household.pk],
+            "juntos:edit_household": [household.pk],
+            "juntos:edit_member": [household.members.first().pk],
         }[name]
         url = reverse(name, args=args)
         return [client.get(url), client.post(url, {"decision": "accept", "reason": "x"})]
@@ -498,6 +502,55 @@ def juntos_runs(name: str) -> Probe:
     return probe
 
 
+def away_center():
+    """A community monitoring center of the away district, named like the away child's
+    hidden name, with a meeting (its pack names the away woman's populated center's people)."""
+    from crecer.community.models import Meeting, MonitoringCenter
+
+    found = MonitoringCenter.objects.filter(district_id=AWAY).first()
+    if found is None:
+        found = MonitoringCenter.objects.create(
+            name=f"CPVC {HIDDEN_NAME}", district_id=AWAY, care_facility="PS AWAY"
+        )
+        Meeting.objects.create(center=found, date=date(2026, 3, 1), notes=HIDDEN_NAME)
+    return found
+
+
+def community_runs(name: str) -> Probe:
+    """A home-visit import of the away district (the away child visited), seen from home."""
+
+    def probe(client: Client, world: World) -> list:
+        import tempfile
+
+        from django.contrib.auth import get_user_model
+
+        from crecer.access.scopes import parse_scope
+        from crecer.access.services import assign
+        from crecer.community.imports import import_visits
+
+        agent, created = get_user_model().objects.get_or_create(username="away_visitor")
+        if created:
+            assign(agent, "health_worker", parse_scope(AWAY), personal_data=False)
+        path = Path(tempfile.mkdtemp()) / "visitas.csv"
+        path.write_text(
+            "Número de Documento;Fecha de Intervención;Actor Social\n"
+            f"{SECRET_DNI};01/04/2026;{HIDDEN_NAME}\n74000003;01/04/2026;{HIDDEN_NAME}\n",
+            encoding="utf-8",
+        )
+        run = import_visits(path, user=agent)
+        return [client.get(reverse(name, args=[run.pk]))]
+
+    return probe
+
+
+def community_center(name: str) -> Probe:
+    def probe(client: Client, world: World) -> list:
+        url = reverse(name, args=[away_center().pk])
+        return [client.get(url), client.post(url, {"date": "2026-04-01"})]
+
+    return probe
+
+
 # Probes of a specific child must answer 404 to everyone in the home district; the others may
 # also refuse the whole page (403) to a role without the right, but never show the away child.
 MUST_BE_404 = {
@@ -529,7 +582,14 @@ MUST_BE_404 = {
     "juntos_cse:import_run_csv",
     "juntos_school:import_run",
     "juntos_school:import_run_csv",
+    "community:center",
+    "community:pack",
+    "community:new_meeting",
+    "community:import_run",
+    "community:import_run_csv",
 }
+MUST_BE_404 |= budget_probes.MUST_BE_404
+MUST_BE_404 |= survey_probes.MUST_BE_404
 ROUTES: dict[str, Probe] = {
     "registry:child": child_by_id("registry:child"),
     "registry:edit": child_by_id("registry:edit"),
@@ -582,6 +642,8 @@ ROUTES: dict[str, Probe] = {
     "juntos:decide": juntos_by_household("juntos:decide"),
     "juntos:reconcile": juntos_by_household("juntos:reconcile"),
     "juntos:standing": juntos_by_household("juntos:standing"),
+    "juntos:edit_household": juntos_by_household("juntos:edit_household"),
+    "juntos:edit_member": juntos_by_household("juntos:edit_member"),
     "juntos:waivers": plain("juntos:waivers"),
     "juntos_cse:import": plain("juntos_cse:import"),
     "juntos_cse:import_run": juntos_runs("juntos_cse:import_run"),
@@ -589,6 +651,15 @@ ROUTES: dict[str, Probe] = {
     "juntos_school:import": plain("juntos_school:import"),
     "juntos_school:import_run": juntos_runs("juntos_school:import_run"),
     "juntos_school:import_run_csv": juntos_runs("juntos_school:import_run_csv"),
+    "community:centers": lambda client, world: [
+        away_center() and client.get(reverse("community:centers"))
+    ],
+    "community:center": community_center("community:center"),
+    "community:pack": community_center("community:pack"),
+    "community:new_meeting": community_center("community:new_meeting"),
+    "community:import": plain("community:import"),
+    "community:import_run": community_runs("community:import_run"),
+    "community:import_run_csv": community_runs("community:import_run_csv"),
     "health:child_events": child_by_id("health:child_events"),
     "health:record": record_event,
     "health:import": plain("health:import"),
@@ -614,6 +685,10 @@ ROUTES: dict[str, Probe] = {
     "login": plain("login"),
     "logout": lambda client, world: [client.post(reverse("logout"))],
 }
+ROUTES |= {
+    name: budget_probes.scope_probe(name, AWAY, HIDDEN_NAME) for name in budget_probes.ROUTE_NAMES
+}
+ROUTES |= {name: survey_probes.scope_probe(name) for name in survey_probes.ROUTE_NAMES}
 # The admin site is for administrators (national, staff): nobody else passes its login.
 ADMIN_PREFIX = "admin:"
 

@@ -107,3 +107,32 @@ def test_every_reason_of_the_engine_reads_in_words():
     from crecer.transfers.verify import REASONS as ENGINE
 
     assert set(ENGINE) <= set(REASONS)
+
+
+def test_a_household_and_its_members_are_edited_with_a_reason(territory, client, make_user):  # noqa: F811
+    household = territory["rosa"]
+    titular = household.members.get(role="titular")
+    edit = reverse("juntos:edit_household", args=[household.pk])
+    member = reverse("juntos:edit_member", args=[titular.pk])
+    client.force_login(make_user("otro", "program_manager", "0501"))  # Huamanga, not Huanta
+    assert client.get(edit).status_code == 404
+    assert client.get(member).status_code == 404
+    client.force_login(territory["preparer"])
+    fields = {"care_facility": "00003452", "address": "Jr. Lima 120", "change_reason": "visit"}
+    refused = client.post(edit, fields | {"populated_center": "0501010001"})  # Ayacucho's
+    assert refused.status_code == 200  # not in the household's district: the form again
+    assert client.post(edit, fields).status_code == 302
+    household.refresh_from_db()
+    assert household.address == "Jr. Lima 120"
+    assert household.history.latest("history_date").history_change_reason == "visit"
+    # A woman's own record holds her names: the member form does not change them.
+    answer = client.post(
+        member,
+        {"role": "titular", "names": "Otra", "language": "Quechua", "active": "on",
+         "change_reason": "declared at the assembly"},
+    )  # fmt: skip
+    assert answer.status_code == 302
+    titular.refresh_from_db()
+    assert (titular.language, titular.names != "Otra") == ("Quechua", True)
+    page = client.get(reverse("juntos:household", args=[household.pk])).content.decode()
+    assert "declared at the assembly" in page

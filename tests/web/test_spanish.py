@@ -31,7 +31,9 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone, translation
 from django.utils.translation import trans_real
+from tests.budget import probes as budget_probes
 from tests.registry.factories import child_row, write_padron
+from tests.surveys import probes as survey_probes
 
 from crecer.health.models import GrowthCheck, HemoglobinTest, ServiceRecord
 from crecer.linkage import services as linkage
@@ -413,11 +415,68 @@ PROBES |= {
     ],
     "juntos:decide": juntos_run("juntos:decide", "appeal"),
     "juntos:reconcile": juntos_run("juntos:reconcile", "cycle"),
+    "juntos:edit_household": juntos_run("juntos:edit_household", "household"),
+    "juntos:edit_member": lambda world: [
+        (reverse("juntos:edit_member", args=[world.juntos.household.members.first().pk]), {})
+    ],
     "juntos_cse:import_run": juntos_run("juntos_cse:import_run", "cse_run"),
     "juntos_cse:import_run_csv": juntos_run("juntos_cse:import_run_csv", "cse_run"),
     "juntos_school:import_run": juntos_run("juntos_school:import_run", "school_run"),
     "juntos_school:import_run_csv": juntos_run("juntos_school:import_run_csv", "school_run"),
 }
+
+
+def community_center(name: str) -> Probe:
+    """A center of the child's populated center with a meeting and a decision pending."""
+
+    def probe(world: World) -> list[Visit]:
+        from crecer.community.models import Decision, Meeting, MonitoringCenter
+
+        center = MonitoringCenter.objects.filter(name="CPVC HOME").first()
+        if center is None:
+            center = MonitoringCenter.objects.create(
+                name="CPVC HOME", district_id=HOME, populated_center_id=CENTER
+            )
+            center.covers.set([CENTER])
+            last_month = timezone.localdate() - timedelta(days=30)
+            meeting = Meeting.objects.create(center=center, date=last_month)
+            Decision.objects.create(meeting=meeting, what="Visitar a ROSA", who="ACS")
+        return [(reverse(name, args=[center.pk]), {})]
+
+    return probe
+
+
+def visit_runs(name: str) -> Probe:
+    """A home-visit import of the child's district: one visit stored, one row quarantined."""
+
+    def probe(world: World) -> list[Visit]:
+        import tempfile
+
+        from crecer.community.imports import import_visits
+
+        path = Path(tempfile.mkdtemp()) / "visitas.csv"
+        day = (timezone.localdate() - timedelta(days=3)).strftime("%d/%m/%Y")
+        path.write_text(
+            f"Número de Documento;Fecha de Intervención\n{DNI};{day}\n123;{day}\n",
+            encoding="utf-8",
+        )
+        return [(reverse(name, args=[import_visits(path).pk]), {})]
+
+    return probe
+
+
+PROBES |= {
+    "community:center": community_center("community:center"),
+    "community:pack": community_center("community:pack"),
+    "community:new_meeting": community_center("community:new_meeting"),
+    "community:import_run": visit_runs("community:import_run"),
+    "community:import_run_csv": visit_runs("community:import_run_csv"),
+}
+
+PROBES |= {name: budget_probes.spanish_probe(name, HOME) for name in budget_probes.ROUTE_NAMES}
+PROBES |= {name: survey_probes.spanish_probe(name, HOME) for name in survey_probes.ROUTE_NAMES}
+
+
 # Not visited: what they show is another route's page.
 SKIPPED = {
     "logout": "ends the session; it answers with the login page",

@@ -22,4 +22,6 @@ urlpatterns = [
     path("juntos/households/", views.household_list, name="households"),
     path("juntos/waivers/", views.waivers, name="waivers"),
     path("juntos/household/<int:pk>/standing/", views.standing, name="standing"),
+    path("juntos/household/<int:pk>/edit/", views.edit_household, name="edit_household"),
+    path("juntos/member/<int:pk>/edit/", views.edit_member, name="edit_member"),
 ]

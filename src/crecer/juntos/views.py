@@ -26,6 +26,7 @@ from crecer.access.policy import Can
 from crecer.ingest.columns import UnreadableFile
 from crecer.juntos import cycles, payments, reconciliation
 from crecer.juntos import dashboard as juntos_dashboard
+from crecer.juntos.forms import HouseholdForm, MemberForm
 from crecer.juntos.households import eligible_not_affiliated, pepi_of, set_status
 from crecer.juntos.labels import condition_names, reason_text
 from crecer.juntos.models import (
@@ -246,6 +247,7 @@ def household(request: HttpRequest, pk: int) -> HttpResponse:
         "may_appeal": policy.can(request.user, Can.MANAGE_TRANSFERS),
         "statuses": Status.choices,
         "pepi": pepi_of([found], current_profile()).get(found.pk),
+        "changes": _changes(found),
     }
     return render(request, "juntos/household.html", context)
 
@@ -471,6 +473,14 @@ def household_list(request: HttpRequest) -> HttpResponse:
     return render(request, "juntos/households.html", context)
 
 
+def _changes(household: Household) -> list[Any]:
+    """Every change to the household and its members, newest first, with its reason."""
+    rows = list(household.history.all()[:LISTED]) + list(
+        Member.history.filter(household_id=household.pk)[:LISTED]
+    )
+    return sorted(rows, key=lambda row: row.history_date, reverse=True)[:LISTED]
+
+
 class PaidBackForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("the bank's paid-back file (CSV or XLSX)"),
@@ -569,3 +579,39 @@ def standing(request: HttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST":
         messages.error(request, _("Give the standing and its reason."))
     return redirect("juntos:household", pk=found.pk)
+
+
+def _save_edit(request: HttpRequest, form: forms.ModelForm, household: Household) -> None:
+    record = form.save(commit=False)
+    record._change_reason = form.cleaned_data["change_reason"]
+    record.save()
+    audit.record(request, Action.EDIT, [], filter={"household": household.pk}, row_count=1)
+    messages.success(request, _("The record was saved."))
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def edit_household(request: HttpRequest, pk: int) -> HttpResponse:
+    """The household's declared facility, address, residence and assembly, with a reason."""
+    found = Household.objects.visible_or_404(request.user, pk)
+    form = HouseholdForm(request.POST or None, instance=found)
+    if request.method == "POST" and form.is_valid():
+        _save_edit(request, form, found)
+        return redirect("juntos:household", pk=found.pk)
+    context = {"form": form, "household": found, "title": _("Edit the household")}
+    return render(request, "juntos/edit.html", context)
+
+
+@policy.page(Can.MANAGE_TRANSFERS)
+def edit_member(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member's role, languages, education, school and whether still a member, with a
+    reason (a member leaves by becoming inactive: nothing is deleted)."""
+    member = Member.objects.filter(pk=pk).first()
+    if member is None:
+        raise Http404
+    found = Household.objects.visible_or_404(request.user, member.household_id)
+    form = MemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        _save_edit(request, form, found)
+        return redirect("juntos:household", pk=found.pk)
+    title = _("Edit the member %(name)s") % {"name": member}
+    return render(request, "juntos/edit.html", {"form": form, "household": found, "title": title})
