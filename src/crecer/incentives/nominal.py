@@ -24,6 +24,7 @@ CHILD_COLUMNS = {
     "has_sis": pl.Boolean,
     "dni_issue_date": pl.Date,
     "sis_affiliation_date": pl.Date,
+    "district_poverty_quintile": pl.Int64,
 }
 
 
@@ -85,6 +86,7 @@ def nominal_table(
         pl.Series("lbw_or_premature", low_weight | premature),
         pl.col("has_dni").fill_null(False),
         pl.col("has_sis").fill_null(False),
+        "district_poverty_quintile",
     )
     extra = [name for name in nominal_schema(schedule) if name not in NOMINAL_COLUMNS]
     table = table.with_columns(

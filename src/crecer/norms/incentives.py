@@ -60,6 +60,9 @@ NOMINAL_COLUMNS: dict[str, StatusColumn] = {
     "lbw_or_premature": _column(_B, "low_birth_weight or premature"),
     "has_dni": _column(_B, "has a DNI or CUI"),
     "has_sis": _column(_B, "affiliated to SIS"),
+    "district_poverty_quintile": StatusColumn(
+        _N, True, "the district's quintile of departmental poverty (1 poorest; null: not given)"
+    ),
 }
 
 
