@@ -1,6 +1,7 @@
 from django.urls import path
 
 from crecer.community import views
+from crecer.ingest.urls import import_urls
 
 app_name = "community"
 urlpatterns = [
@@ -8,4 +9,5 @@ urlpatterns = [
     path("community/center/<int:pk>/", views.center, name="center"),
     path("community/center/<int:pk>/pack/", views.meeting_pack, name="pack"),
     path("community/center/<int:pk>/meeting/", views.new_meeting, name="new_meeting"),
+    *import_urls("community/visits/", "community-visits"),
 ]
