@@ -112,5 +112,5 @@ ROUTE_NAMES = [
     f"{namespace}:{page}"
     for namespace in ("budget_execution", "budget_goals", "budget_stock")
     for page in ("import", "import_run", "import_run_csv")
-] + ["budget:execution", "budget:stock"]
+] + ["budget:execution", "budget:stock", "budget:anemia", "budget:interventions"]
 MUST_BE_404 = {name for name in ROUTE_NAMES if ":import_run" in name}

@@ -14,6 +14,7 @@ from django.utils import timezone
 from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
+from crecer.budget import dashboard as anemia_dashboard
 from crecer.budget import pages
 from crecer.norms.pan import PanNorms
 from crecer.profile import current_profile
@@ -82,3 +83,26 @@ def stock(request: HttpRequest) -> HttpResponse:
         territory_code=code,
     )  # fmt: skip
     return render(request, "budget/stock.html", {"code": code, "page": page, "pan": pan})
+
+
+@policy.page(Can.VIEW_AGGREGATES)
+def anemia(request: HttpRequest) -> HttpResponse:
+    """The regional anemia dashboard: coverage, production, supplies, logistics, programming
+    and budget execution of a territory on one page."""
+    code = _code(request)
+    profile = current_profile()
+    page = anemia_dashboard.dashboard(request.user, code, timezone.localdate(), profile, _pan())
+    audit.record(request, Action.VIEW, [], filter={"anemia_dashboard": code}, territory_code=code)
+    context = {"code": code, "page": page, "pan": _pan(), "min_cell": profile.disclosure.min_cell}
+    return render(request, "budget/anemia.html", context)
+
+
+@policy.page()
+def interventions(request: HttpRequest) -> HttpResponse:
+    """The early-childhood guidelines' effective interventions: the published counts by state
+    and by criterion, and each intervention named in the profile with its state."""
+    catalogue = _pan().interventions
+    rows = [(item, catalogue.state(item)) for item in catalogue.items]
+    counted = catalogue.counted() if len(catalogue.items) == catalogue.total.value else None
+    context = {"catalogue": catalogue, "rows": rows, "counted": counted}
+    return render(request, "budget/interventions.html", context)
