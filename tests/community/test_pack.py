@@ -26,9 +26,16 @@ import pytest
 
 from crecer.access.models import AccessLog
 from crecer.analytics.refresh import refresh
-from crecer.community.models import Decision, DecisionState, Meeting, MonitoringCenter
+from crecer.community.models import (
+    Decision,
+    DecisionState,
+    HomeVisit,
+    Meeting,
+    MonitoringCenter,
+)
 from crecer.health.models import ServiceRecord
 from crecer.maternal.models import Pregnancy, Woman
+from crecer.registry.models import Child
 from crecer.territory.models import PopulatedCenter
 from tests.analytics.population import AS_OF, PERU, child, hb, measure
 
@@ -89,10 +96,15 @@ def test_the_pack_lists_the_children_and_women_due(cpvc, client, make_user):
     assert pack.previous.as_of == date(2026, 5, 31)
     listed = {row.child.paternal_surname: [n.code for n in row.needs] for row in pack.children}
     services = ["vaccines_overdue", "iron_overdue", "cred_overdue"]
+    # Nobody has been visited in July: both are in the 6-12 months band, short of 1 visit.
     assert listed == {
-        "ANEMICO": ["anemia", *services, "no_dni", "no_sis"],
-        "MAYOR": services,
+        "ANEMICO": ["anemia", *services, "no_dni", "no_sis", "not_visited"],
+        "MAYOR": [*services, "not_visited"],
     }
+    assert [(d.child.paternal_surname, d.band) for d in pack.unvisited] == [
+        ("MAYOR", "m6_12"),
+        ("ANEMICO", "m6_12"),
+    ]
     assert [row.child.paternal_surname for row in pack.children] == ["ANEMICO", "MAYOR"]
     assert [row.pregnancy.woman.paternal_surname for row in pack.women] == ["ROSA"]
     sis = [c.id for c in pack.columns].index("sis_u5")
@@ -110,6 +122,24 @@ def test_the_pack_lists_the_children_and_women_due(cpvc, client, make_user):
     logged = AccessLog.objects.latest("at")
     assert logged.filter["center"] == cpvc.pk
     assert logged.row_count == 2
+
+
+def test_a_child_visited_this_month_is_not_listed_as_not_visited(cpvc, client, make_user):
+    # MAYOR: a valid visit on 2 July (11 months, found, 20 minutes). ANEMICO: visited on 3
+    # July but not found, and a call (calls count apart): still short of the 1 visit required.
+    mayor, anemico = (Child.objects.get(paternal_surname=n) for n in ("MAYOR", "ANEMICO"))
+    HomeVisit.objects.create(
+        child=mayor, date=date(2026, 7, 2), result="found", duration_minutes=20
+    )
+    HomeVisit.objects.create(child=anemico, date=date(2026, 7, 3), result="not_found")
+    HomeVisit.objects.create(child=anemico, date=date(2026, 7, 4), result="found", channel="call")
+    HomeVisit.objects.create(child=anemico, date=date(2026, 6, 20), result="found")  # June
+    client.force_login(make_user("enfermera", "health_worker", "050403"))
+    response = client.get(f"/community/center/{cpvc.pk}/pack/", {"date": MEETING.isoformat()})
+    pack = response.context["pack"]
+    assert [(d.child.paternal_surname, d.valid_visits) for d in pack.unvisited] == [("ANEMICO", 0)]
+    needs = {row.child.paternal_surname: row.needs[-1].code for row in pack.children}
+    assert needs == {"ANEMICO": "not_visited", "MAYOR": "cred_overdue"}
 
 
 def test_a_center_of_another_district_is_not_found(cpvc, client, make_user):

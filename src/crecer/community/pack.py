@@ -14,12 +14,14 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from crecer.access import policy
 from crecer.analytics import worklist_rows
 from crecer.analytics.models import ChildStatus, IndicatorValue, Refresh
 from crecer.community.models import Decision, DecisionState, Meeting, MonitoringCenter
 from crecer.community.services import pending_before
+from crecer.community.visits_due import VisitDue, not_visited
 from crecer.disclosure import Rate, suppress_rate
 from crecer.maternal import services as maternal
 from crecer.maternal.models import Outcome, Pregnancy, Woman
@@ -86,6 +88,7 @@ class Pack:
     coverage: list[CoverageRow] = field(default_factory=list)
     last_meeting: Meeting | None = None
     decisions: list[Decision] = field(default_factory=list)
+    unvisited: list[VisitDue] = field(default_factory=list)
 
     @property
     def open_decisions(self) -> list[Decision]:
@@ -183,6 +186,14 @@ def pack_for(center: MonitoringCenter, user: Any, on: date, profile: Profile) ->
         .order_by("lmp_date", "id")
     )
     result.women = maternal.work_rows(profile, pregnancies, on)
+    if profile.community is not None:
+        language = get_language() or profile.profile.default_language
+        result.unvisited = not_visited(user, codes, on, profile.community.pim, language)
+        due = {item.child.pk for item in result.unvisited}
+        label = _("Not visited this month")
+        for row in result.children:
+            if row.child.pk in due:
+                row.needs.append(worklist_rows.Need("not_visited", label))
     result.columns = _columns(profile, on.year)
     result.coverage = coverage(user, profile, codes, refresh, previous, result.columns)
     result.last_meeting = (
