@@ -231,7 +231,19 @@ def limit_step(args: dict) -> dict:
     }
 
 
-STEPS = {"populate": populate, "cycle": cycle_step, "limit": limit_step}
+def forget(args: dict) -> dict:
+    """A kept database: its cycles deleted and the standings reset, as populated."""
+    setup_django(args["data_dir"], args["database_url"])
+    from crecer.juntos.models import Affiliation, Cycle, Status
+
+    Cycle.objects.all().delete()
+    Affiliation.objects.filter(status__in=[Status.SUSPENDED, Status.DISAFFILIATED]).update(
+        status=Status.AFFILIATED, suspensions=0
+    )
+    return {}
+
+
+STEPS = {"forget": forget, "populate": populate, "cycle": cycle_step, "limit": limit_step}
 
 
 def report(name: str, population: dict, stages: dict[str, dict], limit: dict) -> None:
@@ -268,13 +280,17 @@ def main() -> None:
     parser.add_argument("--db-scope", default="05")
     parser.add_argument("--postgres", default=None, help="URL of an empty database")
     parser.add_argument("--reference-dir", default=str(HERE.parent.parent / "shared" / "reference"))
+    parser.add_argument(
+        "--keep", type=Path, help="folder of the SQLite database: kept, and reused when there"
+    )
     parser.add_argument("--step", nargs=2, help=argparse.SUPPRESS)
     options = parser.parse_args()
     if options.step:
         print(json.dumps(STEPS[options.step[0]](json.loads(options.step[1]))))
         return
     start, end = period(date.fromisoformat(options.as_of))
-    with tempfile.TemporaryDirectory() as temp:
+    with tempfile.TemporaryDirectory() as scratch:
+        temp = str(options.keep or scratch)
         databases = {"SQLite": f"sqlite:///{temp}/bench.sqlite3"}
         if options.postgres:
             databases["PostgreSQL"] = options.postgres
@@ -287,7 +303,15 @@ def main() -> None:
                 "database_url": url,
                 "period": [start.isoformat(), end.isoformat()],
             }
-            population = steps.run_step(__file__, "populate", args)
+            saved = Path(temp) / "population.json"
+            if name == "SQLite" and saved.exists():
+                population = json.loads(saved.read_text())
+                steps.run_step(__file__, "forget", args)
+            else:
+                population = steps.run_step(__file__, "populate", args)
+                if name == "SQLite" and options.keep:
+                    Path(temp).mkdir(parents=True, exist_ok=True)
+                    saved.write_text(json.dumps(population))
             stages = {
                 stage: steps.run_step(__file__, "cycle", {**args, "stage": stage})
                 for stage in ("snapshot", "verify", "approve")

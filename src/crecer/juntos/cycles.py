@@ -25,6 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 import numpy as np
+import polars as pl
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -32,6 +33,7 @@ from simple_history.utils import bulk_update_with_history
 
 from crecer import transfers
 from crecer.health.models import HemoglobinTest, ServiceRecord
+from crecer.ingest import bulk
 from crecer.juntos.models import (
     Adjustment,
     Affiliation,
@@ -111,26 +113,41 @@ def _hash(rows: list[tuple]) -> str:
 def snapshot_hash(cycle: Cycle) -> str:
     """The SHA-256 of what ``cycle`` froze (recomputed from its rows: equal to the stored one
     unless a row was tampered with)."""
-    members = cycle.members.values_list(
-        "member_id", "household_id", "role", "birth_date", "lmp", "delivery", "facility_declared",
-        "school_declared", "upper_secondary", "waived", "health_record",
-    )  # fmt: skip
-    evidence = cycle.evidence.values_list("member_id", "date", "code")
-    school = cycle.school.values_list(
-        "member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent"
+    return _content_hash(
+        Gathered(
+            list(cycle.members.values_list(*FROZEN_MEMBER_FIELDS)),
+            list(cycle.evidence.values_list(*EVIDENCE_FIELDS)),
+            list(cycle.school.values_list(*SCHOOL_FIELDS)),
+        )
     )
+
+
+def _content_hash(gathered: Gathered) -> str:
     return _hash(
-        [("m", *r) for r in members] + [("e", *r) for r in evidence] + [("s", *r) for r in school]
+        [("m", *r) for r in gathered.members]
+        + [("e", *r) for r in gathered.evidence]
+        + [("s", *r) for r in gathered.school]
     )
+
+
+# What a frozen member holds, in the order the snapshot's hash reads it.
+FROZEN_MEMBER_FIELDS = (
+    "member_id", "household_id", "role", "birth_date", "lmp", "delivery", "facility_declared",
+    "school_declared", "upper_secondary", "waived", "health_record",
+)  # fmt: skip
+SCHOOL_FIELDS = ("member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent")
+EVIDENCE_FIELDS = ("member_id", "date", "code")
 
 
 @dataclass
 class Gathered:
-    """What a cycle freezes, not stored yet (``cycle`` unset)."""
+    """What a cycle freezes, not stored yet: rows of :data:`FROZEN_MEMBER_FIELDS`,
+    :data:`EVIDENCE_FIELDS` and :data:`SCHOOL_FIELDS` (tuples: a national cycle freezes
+    millions of rows, too many to build as model objects)."""
 
-    members: list[CycleMember]
-    evidence: list[CycleEvidence]
-    school: list[CycleSchool]
+    members: list[tuple]
+    evidence: list[tuple]
+    school: list[tuple]
 
 
 def gather(
@@ -154,12 +171,10 @@ def gather(
     )  # fmt: skip
     lmp, delivery = _pregnancy_dates(women, start, end, cutoff)
     frozen = [
-        CycleMember(
-            member_id=pk, household_id=household, role=role, birth_date=born,
-            lmp=lmp.get(woman) if woman else None, delivery=delivery.get(woman) if woman else None,
-            facility_declared=bool(facility), school_declared=bool(school),
-            upper_secondary=upper, waived=district in waived,
-            health_record=child is not None or woman is not None,
+        (
+            pk, household, role, born, lmp.get(woman) if woman else None,
+            delivery.get(woman) if woman else None, bool(facility), bool(school), upper,
+            district in waived, child is not None or woman is not None,
         )
         for pk, household, district, facility, born, woman, child, school, upper, role in members
     ]  # fmt: skip
@@ -186,16 +201,12 @@ def gather(
         ).values_list("pregnancy__woman_id", "date", "code")
     ]
     # An Hb test and its HIS row are one event.
-    evidence = [CycleEvidence(member_id=m, date=d, code=c) for m, d, c in sorted(set(found))]
-    terms = SchoolRecord.objects.filter(
-        member__in=active.values("pk"), term_start__lte=end, term_end__gte=start
-    ).values_list("member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent")
-    school = [
-        CycleSchool(
-            member_id=m, term_start=s, term_end=e, enrolled=n, days_attended=a, days_absent=b
-        )
-        for m, s, e, n, a, b in terms
-    ]
+    evidence = sorted(set(found))
+    school = list(
+        SchoolRecord.objects.filter(
+            member__in=active.values("pk"), term_start__lte=end, term_end__gte=start
+        ).values_list(*SCHOOL_FIELDS)
+    )
     return Gathered(frozen, evidence, school)
 
 
@@ -211,18 +222,34 @@ def open_cycle(
         cutoff=cutoff, prepared_by=user, snapshot_hash="",
     )  # fmt: skip
     gathered = gather(cycle_households(territory), period_start, period_end, cutoff, profile)
-    for model, rows in (
-        (CycleMember, gathered.members),
-        (CycleEvidence, gathered.evidence),
-        (CycleSchool, gathered.school),
+    for model, fields, rows in (
+        (CycleMember, FROZEN_MEMBER_FIELDS, gathered.members),
+        (CycleEvidence, EVIDENCE_FIELDS, gathered.evidence),
+        (CycleSchool, SCHOOL_FIELDS, gathered.school),
     ):
-        for row in rows:
-            row.cycle = cycle
-        model.objects.bulk_create(rows, batch_size=5000)
-    cycle.snapshot_hash = snapshot_hash(cycle)
+        _insert(model, {"cycle_id": [cycle.pk] * len(rows)}, fields, rows)
+    cycle.snapshot_hash = _content_hash(gathered)
     cycle._change_reason = "prepared: snapshot frozen"
     cycle.save()
     return cycle
+
+
+POLARS_TYPES = {
+    "DateField": pl.Date, "BooleanField": pl.Boolean, "CharField": pl.String,
+    "PositiveSmallIntegerField": pl.Int64, "ForeignKey": pl.Int64,
+}  # fmt: skip
+
+
+def _insert(model: type, constant: dict[str, list], fields: tuple[str, ...], rows: list) -> None:
+    """Rows (tuples of ``fields``, named by their column) into ``model``'s table in bulk
+    (COPY on PostgreSQL, executemany on SQLite): no model object per row."""
+    columns = list(zip(*rows, strict=True)) if rows else [[] for _ in fields]
+    schema = {
+        name: POLARS_TYPES[model._meta.get_field(name.removesuffix("_id")).get_internal_type()]
+        for name in (*constant, *fields)
+    }
+    data = constant | dict(zip(fields, (list(c) for c in columns), strict=True))
+    bulk.insert(model._meta.db_table, pl.DataFrame(data, schema=schema))
 
 
 def _dates(values: Any) -> np.ndarray:
@@ -233,7 +260,6 @@ MEMBER_FIELDS = (
     "member_id", "household_id", "birth_date", "lmp", "delivery", "facility_declared",
     "school_declared", "upper_secondary", "waived", "health_record",
 )  # fmt: skip
-SCHOOL_FIELDS = ("member_id", "term_start", "term_end", "enrolled", "days_attended", "days_absent")
 
 
 def _carries_conditions(role: str, lmp: date | None, delivery: date | None) -> bool:
@@ -294,15 +320,13 @@ def frozen_arrays(cycle: Cycle) -> tuple[dict, dict, dict]:
 
 def gathered_arrays(gathered: Gathered) -> tuple[dict, dict, dict]:
     """:func:`frozen_arrays` of what :func:`gather` found, without storing it."""
+    at = [FROZEN_MEMBER_FIELDS.index(name) for name in MEMBER_FIELDS]
+    role, lmp, delivery = (FROZEN_MEMBER_FIELDS.index(n) for n in ("role", "lmp", "delivery"))
     members = sorted(
-        (tuple(getattr(row, name) for name in MEMBER_FIELDS) for row in gathered.members
-         if _carries_conditions(row.role, row.lmp, row.delivery)),
+        tuple(row[i] for i in at) for row in gathered.members
+        if _carries_conditions(row[role], row[lmp], row[delivery])
     )  # fmt: skip
-    return engine_columns(
-        members,
-        [(e.member_id, e.date, e.code) for e in gathered.evidence],
-        [tuple(getattr(t, name) for name in SCHOOL_FIELDS) for t in gathered.school],
-    )
+    return engine_columns(members, gathered.evidence, gathered.school)
 
 
 def _money(value: Any) -> Decimal:
@@ -318,21 +342,23 @@ def verify_cycle(cycle: Cycle, user: Any, profile: Profile) -> None:
     start, end = np.datetime64(cycle.period_start), np.datetime64(cycle.period_end)
     result = transfers.verify_members(members, events, school, start, end, profile)
     cycle.verifications.all().delete()
-    Verification.objects.bulk_create(
-        [
-            Verification(
-                cycle=cycle, member_id=int(m), household_id=int(h), condition=str(c),
-                status=str(s), required=int(r), done=int(d),
-                due_by=None if np.isnat(due) else due.item(), reason=str(why),
-            )
-            for m, h, c, s, r, d, due, why in zip(
-                result["member"], result["household"], result["condition"], result["status"],
-                result["required"], result["done"], result["due_by"], result["reason"],
-                strict=True,
-            )
-        ],
-        batch_size=5000,
-    )  # fmt: skip
+    due = result["due_by"]
+    bulk.insert(
+        Verification._meta.db_table,
+        pl.DataFrame(
+            {
+                "cycle_id": np.full(len(due), cycle.pk, np.int64),
+                "member_id": result["member"],
+                "household_id": result["household"],
+                "condition": result["condition"].astype(str),
+                "status": result["status"].astype(str),
+                "required": result["required"],
+                "done": result["done"],
+                "due_by": due,
+                "reason": result["reason"].astype(str),
+            }
+        ).with_columns(pl.col("due_by").cast(pl.Date)),
+    )
     owed = transfers.household_entitlements(result, members, end, profile)
     pending = _pending_adjustments(cycle)
     entitlements = []
