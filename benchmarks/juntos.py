@@ -259,6 +259,7 @@ def report(name: str, population: dict, stages: dict[str, dict], limit: dict) ->
             f"peak RSS {result['peak_rss_mb']:,} MB"
         )
     last = stages["approve"]
+    cpu = stages["snapshot"]["cpu_seconds"] + stages["verify"]["cpu_seconds"]
     total = sum(result["seconds"] for result in stages.values())
     print(
         f"  {'cycle':<9} {total:>7.1f} s: {last['members']:,} members frozen with "
@@ -270,6 +271,7 @@ def report(name: str, population: dict, stages: dict[str, dict], limit: dict) ->
         f"{limit['members']:,} members, {limit['events']:,} events, {limit['terms']:,} terms; "
         f"peak RSS {limit['peak_rss_mb']:,} MB); snapshot + verify / limit = "
         f"{(stages['snapshot']['seconds'] + stages['verify']['seconds']) / limit['seconds']:.1f}x"
+        f" (CPU {limit['cpu_seconds']:.1f} s; in CPU seconds {cpu / limit['cpu_seconds']:.1f}x)"
     )
     print(f"  limit's counts: {json.dumps(limit['health'])}, school {limit['school']}")
 
