@@ -13,6 +13,7 @@ from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.budget import dashboard
 from crecer.health.models import HemoglobinTest, ServiceRecord
 from crecer.registry.models import Child
+from crecer.territory.models import Boundary
 from tests.budget.test_pages import JUNE_END, PAN, PROFILE, budget, supplies  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +67,24 @@ def test_the_dashboard_ties_the_parts_together(budget, supplies, events, make_us
     assert [f["facility"] for f in page.stock.due_without_stock] == ["00003453"]
     assert page.states == {"at_risk": 1, "stock_out": 1}
     assert page.execution.regions[0]["pim"] == 121000.0  # as on the execution page
+    assert page.map is not None
+    assert page.map["chosen"].id == "anemia_6_35"
+
+
+def test_the_dashboard_maps_anemia_by_province(budget, make_user):  # noqa: F811
+    square = {"type": "Polygon", "coordinates": [[[-74, -13], [-74, -14], [-75, -14], [-74, -13]]]}
+    Boundary.objects.create(level="province", code="0501", geometry=square, source="test")
+    refresh = Refresh.objects.get()
+    IndicatorValue.objects.create(
+        refresh=refresh, indicator="anemia_6_35", level="province", code="0501",
+        numerator=40, denominator=100,
+    )  # fmt: skip
+    page = dashboard.dashboard(
+        make_user("m", "program_manager", "05"), "05", JUNE_END, PROFILE, PAN
+    )
+    shapes = {shape.code: shape for shape in page.map["map"].shapes}
+    assert shapes["0501"].cell.percent == 40.0
+    assert shapes["0501"].fill is not None
 
 
 def test_small_production_counts_are_hidden_without_personal_detail(events, make_user):

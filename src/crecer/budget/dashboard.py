@@ -21,7 +21,7 @@ from django.db.models.functions import ExtractMonth
 
 from crecer.access import policy
 from crecer.access.policy import Can
-from crecer.analytics.dashboard import cell_for, latest_refresh
+from crecer.analytics.dashboard import SUBLEVEL, cell_for, choropleth, latest_refresh
 from crecer.analytics.models import IndicatorValue, Refresh
 from crecer.analytics.public import hidden_cells
 from crecer.budget import pages
@@ -54,6 +54,7 @@ class Dashboard:
     received: float
     expired: int
     execution: pages.Execution
+    map: dict[str, Any] | None = None  # analytics/_map.html's context: map, chosen, min_cell
 
 
 def iron_codes(profile: Profile) -> set[str]:
@@ -104,6 +105,27 @@ def _coverage(user: Any, code: str, level: str, profile: Profile, personal: bool
             trend.append((past.as_of, shown.percent if shown else None))
         rows.append(CoverageRow(indicator, cell, trend))
     return refresh, rows
+
+
+def _map(
+    code: str, level: str, refresh: Refresh | None, profile: Profile, personal: bool
+) -> dict[str, Any] | None:
+    """The choropleth of the sub-units for anemia (the first coverage indicator), as the
+    territory pages draw it; hidden cells as the reader sees them."""
+    sublevel = SUBLEVEL.get(level)
+    catalogue = profile.analytics
+    if refresh is None or sublevel is None or catalogue is None:
+        return None
+    chosen = next((i for i in catalogue.indicators if i.id == COVERAGE[0]), None)
+    if chosen is None:
+        return None
+    hidden = None if personal else hidden_cells(refresh, profile)
+    values = IndicatorValue.objects.filter(
+        refresh=refresh, indicator=chosen.id, level=sublevel, code__startswith=code
+    )
+    cells = [cell_for(value, hidden) for value in values]
+    drawn = choropleth(level, code, chosen, cells)
+    return {"map": drawn, "chosen": chosen, "min_cell": profile.disclosure.min_cell}
 
 
 def _production(user: Any, code: str, year: int, profile: Profile, personal: bool) -> list[dict]:
@@ -158,4 +180,5 @@ def dashboard(user: Any, code: str, today: date, profile: Profile, pan: PanNorms
     return Dashboard(
         code, level, refresh, personal, coverage, _production(user, code, year, profile, personal),
         stock, states, received, expired, execution,
+        _map(code, level, refresh, profile, personal),
     )  # fmt: skip
