@@ -136,3 +136,23 @@ def test_a_household_and_its_members_are_edited_with_a_reason(territory, client,
     assert (titular.language, titular.names != "Otra") == ("Quechua", True)
     page = client.get(reverse("juntos:household", args=[household.pk])).content.decode()
     assert "declared at the assembly" in page
+
+
+def test_the_command_reconciles_and_names_each_line_not_taken(territory, tmp_path):  # noqa: F811
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import translation
+
+    cycle = sent_cycle(territory)
+    path = tmp_path / "devuelto.csv"
+    path.write_text(f"CODIGO_HOGAR,COBRADO\n{territory['rosa'].code},S\nH-0,S\n,N\n")
+    out = StringIO()
+    with translation.override("en"):
+        call_command("juntos", "reconcile", str(cycle.pk), str(path), stdout=out)
+    text = out.getvalue()
+    assert "1 households collected, 0 did not; 0 paid households" in text
+    assert "line 3: household H-0 is not in this cycle's payroll" in text
+    assert "line 4: no household code" in text
+    cycle.refresh_from_db()
+    assert cycle.stage == Stage.PAID

@@ -6,6 +6,7 @@ command line (the pages do the same for managers).
     crecer juntos verify CYCLE
     crecer juntos approve CYCLE --user NAME   (another person than who prepared it)
     crecer juntos payroll CYCLE --user NAME --out FILE.csv
+    crecer juntos reconcile CYCLE FILE --user NAME   (the bank's paid-back file)
 """
 
 from __future__ import annotations
@@ -17,7 +18,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from crecer.juntos import cycles, payments
+from crecer.ingest.columns import UnreadableFile
+from crecer.juntos import cycles, payments, reconciliation
 from crecer.juntos.households import households_from_registry
 from crecer.juntos.models import Cycle
 from crecer.profile import current_profile
@@ -36,12 +38,14 @@ class Command(BaseCommand):
         opened.add_argument("--end", type=date.fromisoformat, required=True)
         opened.add_argument("--cutoff", type=date.fromisoformat, default=None)
         opened.add_argument("--user", default=None)
-        for name in ("verify", "approve", "payroll"):
+        for name in ("verify", "approve", "payroll", "reconcile"):
             step = actions.add_parser(name)
             step.add_argument("cycle", type=int)
             step.add_argument("--user", default=None)
             if name == "payroll":
                 step.add_argument("--out", type=Path, required=True)
+            if name == "reconcile":
+                step.add_argument("file", type=Path, help="the bank's paid-back file (CSV/XLSX)")
 
     def _user(self, name: str | None):
         if name is None:
@@ -85,11 +89,32 @@ class Command(BaseCommand):
             elif action == "approve":
                 cycles.approve_cycle(cycle, user, profile)
                 self.stdout.write(_("Cycle %(pk)s approved.") % {"pk": cycle.pk})
+            elif action == "reconcile":
+                self._reconcile(cycle, options["file"], user)
             else:
                 options["out"].write_bytes(payments.send_cycle(cycle, user))
                 self.stdout.write(
                     _("Payroll written to %(path)s (SHA-256 %(hash)s).")
                     % {"path": options["out"], "hash": cycle.payroll_hash}
                 )
-        except cycles.CycleError as error:
+        except (cycles.CycleError, UnreadableFile) as error:
             raise CommandError(str(error)) from error
+
+    def _reconcile(self, cycle: Cycle, path: Path, user) -> None:
+        report = reconciliation.reconcile_file(cycle, path, user)
+        self.stdout.write(
+            _(
+                "%(c)s households collected, %(n)s did not; %(m)s paid households are not in "
+                "the file (their collection stays unknown)."
+            )
+            % {"c": report.collected, "n": report.not_collected, "m": report.not_mentioned}
+        )
+        for line, why in report.refusal_texts():
+            self.stdout.write(_("line %(line)s: %(why)s") % {"line": line, "why": why})
+        for line, code in report.not_in_payroll:
+            self.stdout.write(
+                _("line %(line)s: household %(code)s is not in this cycle's payroll")
+                % {"line": line, "code": code}
+            )
+        if report.unread_columns:
+            self.stdout.write(_("Columns not read") + ": " + ", ".join(report.unread_columns))
