@@ -543,6 +543,27 @@ def community_runs(name: str) -> Probe:
     return probe
 
 
+def away_daycare(name: str) -> Probe:
+    """A Cuna Más day-care center of the away district with the away child enrolled."""
+
+    def probe(client: Client, world: World) -> list:
+        from crecer.community.models import DayCareCenter, Enrollment
+
+        center = DayCareCenter.objects.filter(district_id=AWAY).first()
+        if center is None:
+            center = DayCareCenter.objects.create(name=f"CIAI {HIDDEN_NAME}", district_id=AWAY)
+            Enrollment.objects.create(
+                center=center, child=world.away_child, enrolled_on=date(2026, 1, 5)
+            )
+        url = reverse(name, args=[center.pk])
+        return [
+            client.get(url, {"date": "2026-02-02"}),
+            client.post(url, {"date": "2026-02-02", "document": SECRET_DNI}),
+        ]
+
+    return probe
+
+
 def community_center(name: str) -> Probe:
     def probe(client: Client, world: World) -> list:
         url = reverse(name, args=[away_center().pk])
@@ -587,6 +608,8 @@ MUST_BE_404 = {
     "community:new_meeting",
     "community:import_run",
     "community:import_run_csv",
+    "community:daycare",
+    "community:attendance",
 }
 MUST_BE_404 |= budget_probes.MUST_BE_404
 MUST_BE_404 |= survey_probes.MUST_BE_404
@@ -658,6 +681,12 @@ ROUTES: dict[str, Probe] = {
     "community:pack": community_center("community:pack"),
     "community:new_meeting": community_center("community:new_meeting"),
     "community:import": plain("community:import"),
+    "community:daycares": lambda client, world: [
+        away_daycare("community:daycare")(client, world)
+        and client.get(reverse("community:daycares"))
+    ],
+    "community:daycare": away_daycare("community:daycare"),
+    "community:attendance": away_daycare("community:attendance"),
     "community:import_run": community_runs("community:import_run"),
     "community:import_run_csv": community_runs("community:import_run_csv"),
     "health:child_events": child_by_id("health:child_events"),

@@ -465,12 +465,33 @@ def visit_runs(name: str) -> Probe:
     return probe
 
 
+def daycare(name: str) -> Probe:
+    """A day-care center of the district with the child enrolled and a day recorded."""
+
+    def probe(world: World) -> list[Visit]:
+        from crecer.community.models import DayAttendance, DayCareCenter, Enrollment
+
+        center = DayCareCenter.objects.filter(name="CIAI HOME").first()
+        day = timezone.localdate() - timedelta(days=1)
+        if center is None:
+            center = DayCareCenter.objects.create(name="CIAI HOME", district_id=HOME)
+            enrolled = Enrollment.objects.create(
+                center=center, child=world.child, enrolled_on=day - timedelta(days=10)
+            )
+            DayAttendance.objects.create(enrollment=enrolled, date=day, present=True, meals=3)
+        return [(reverse(name, args=[center.pk]), {"date": day.isoformat()})]
+
+    return probe
+
+
 PROBES |= {
     "community:center": community_center("community:center"),
     "community:pack": community_center("community:pack"),
     "community:new_meeting": community_center("community:new_meeting"),
     "community:import_run": visit_runs("community:import_run"),
     "community:import_run_csv": visit_runs("community:import_run_csv"),
+    "community:daycare": daycare("community:daycare"),
+    "community:attendance": daycare("community:attendance"),
 }
 
 PROBES |= {name: budget_probes.spanish_probe(name, HOME) for name in budget_probes.ROUTE_NAMES}

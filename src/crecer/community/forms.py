@@ -116,3 +116,10 @@ class MeetingForm(forms.Form):
             (self[f"what_{row}"], self[f"who_{row}"], self[f"by_when_{row}"])
             for row in range(DECISION_ROWS)
         ]
+
+
+class EnrollForm(forms.Form):
+    document = forms.CharField(label=_("Child's DNI or CNV"), max_length=12)
+    enrolled_on = forms.DateField(
+        label=_("Enrolled on"), widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -340,3 +340,93 @@ class HomeVisit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.child_id or self.woman_id}"
+
+
+class DayCareCenter(models.Model):
+    """A Cuna Más day-care center (CIAI, Servicio de Cuidado Diurno, cuna_mas.md), placed like
+    a child, run with its management committee."""
+
+    name = models.CharField(_("name"), max_length=200)
+    code = models.CharField(_("center code"), max_length=20, blank=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, verbose_name=_("district"))
+    populated_center = models.ForeignKey(
+        PopulatedCenter,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("populated center"),
+    )
+    committee = models.CharField(_("management committee"), max_length=200, blank=True)
+    care_facility = models.CharField(_("health facility"), max_length=255, blank=True)
+    assigned_facility = models.CharField(_("second health facility"), max_length=255, blank=True)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    history = HistoricalRecords(cascade_delete_history=False)
+    objects = PlacedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["district_id", "name", "id"]
+        verbose_name = _("Cuna Más day-care center")
+        verbose_name_plural = _("Cuna Más day-care centers")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Enrollment(models.Model):
+    """A child enrolled in a day-care center from a day (until ``left_on``, when it left)."""
+
+    center = models.ForeignKey(
+        DayCareCenter,
+        on_delete=models.PROTECT,
+        related_name="enrollments",
+        verbose_name=_("day-care center"),
+    )
+    child = models.ForeignKey(
+        Child, on_delete=models.PROTECT, related_name="daycare_enrollments", verbose_name=_("child")
+    )
+    enrolled_on = models.DateField(_("enrolled on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    history = HistoricalRecords(cascade_delete_history=False)
+
+    class Meta:
+        ordering = ["center_id", "enrolled_on", "id"]
+        verbose_name = _("enrollment")
+        verbose_name_plural = _("enrollments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["center", "child", "enrolled_on"], name="one_enrollment_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.child_id} @ {self.center_id}"
+
+
+class DayAttendance(models.Model):
+    """Whether an enrolled child came on a day, and how many of the day's meals it had."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="days", verbose_name=_("enrollment")
+    )
+    date = models.DateField(_("date"))
+    present = models.BooleanField(_("present"))
+    meals = models.PositiveSmallIntegerField(_("meals served"), default=0)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    history = HistoricalRecords(cascade_delete_history=False)
+
+    class Meta:
+        ordering = ["date", "enrollment_id"]
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "date"], name="one_attendance_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} {self.date}"

@@ -9,5 +9,8 @@ urlpatterns = [
     path("community/center/<int:pk>/", views.center, name="center"),
     path("community/center/<int:pk>/pack/", views.meeting_pack, name="pack"),
     path("community/center/<int:pk>/meeting/", views.new_meeting, name="new_meeting"),
+    path("community/daycare/", views.daycares, name="daycares"),
+    path("community/daycare/<int:pk>/", views.daycare_page, name="daycare"),
+    path("community/daycare/<int:pk>/attendance/", views.attendance_sheet, name="attendance"),
     *import_urls("community/visits/", "community-visits"),
 ]

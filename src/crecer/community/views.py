@@ -9,6 +9,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,11 +18,12 @@ from django.utils.translation import gettext as _
 from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
+from crecer.community import daycare, services
 from crecer.community import pack as packs
-from crecer.community import services
-from crecer.community.forms import MeetingForm
-from crecer.community.models import MonitoringCenter
+from crecer.community.forms import EnrollForm, MeetingForm
+from crecer.community.models import DayAttendance, DayCareCenter, Enrollment, MonitoringCenter
 from crecer.profile import current_profile
+from crecer.registry.models import Child
 
 
 def _logged(
@@ -123,3 +125,120 @@ def new_meeting(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("community:center", pk=found.pk)
     _logged(request, found)
     return render(request, "community/meeting_form.html", {"form": form, "center": found})
+
+
+# --- Cuna Más day care ------------------------------------------------------------------------
+
+
+def _daycare(request: HttpRequest, pk: int, right: Can = Can.VIEW_PERSONAL) -> DayCareCenter:
+    return DayCareCenter.objects.visible_or_404(request.user, pk, right)
+
+
+def _record_right(user) -> Can:
+    return Can.RECORD_SERVICES if policy.can(user, Can.RECORD_SERVICES) else Can.EDIT_REGISTRY
+
+
+@policy.page(Can.VIEW_PERSONAL)
+def daycares(request: HttpRequest) -> HttpResponse:
+    found = list(DayCareCenter.objects.visible_to(request.user).select_related("district"))
+    audit.record(
+        request, Action.LIST, [], filter={"daycares": [c.pk for c in found]}, row_count=len(found)
+    )
+    return render(request, "community/daycares.html", {"centers": found})
+
+
+@login_required
+def daycare_page(request: HttpRequest, pk: int) -> HttpResponse:
+    found = _daycare(request, pk)
+    today = timezone.localdate()
+    norms = current_profile().community
+    form = EnrollForm(request.POST or None, initial={"enrolled_on": today})
+    if request.method == "POST":
+        if not _may_record(request.user):
+            raise Http404
+        found = _daycare(request, pk, _record_right(request.user))
+        if form.is_valid() and norms is not None and norms.cuna_mas is not None:
+            data = form.cleaned_data
+            number = data["document"]
+            child = (
+                Child.objects.visible_to(request.user, _record_right(request.user))
+                .filter(Q(dni=number) | Q(cui=number) | Q(cnv=number))
+                .first()
+            )
+            if child is None:
+                form.add_error("document", _("No child with that document in your territory."))
+            elif not daycare.enrollable(child, data["enrolled_on"], norms.cuna_mas):
+                form.add_error(
+                    "document",
+                    _("The child is %(months)s months old: day care takes %(low)s to %(high)s.")
+                    % {
+                        "months": daycare.age_months(child, data["enrolled_on"]),
+                        "low": norms.cuna_mas.from_months.value,
+                        "high": norms.cuna_mas.to_months.value,
+                    },
+                )
+            elif daycare.enrolled_on(found, data["enrolled_on"]).filter(child=child).exists():
+                form.add_error("document", _("The child is already enrolled."))
+            else:
+                Enrollment.objects.create(
+                    center=found, child=child, enrolled_on=data["enrolled_on"]
+                )
+                audit.record(request, Action.EDIT, [child], filter={"daycare": found.pk})
+                messages.success(request, _("The child was enrolled."))
+                return redirect("community:daycare", pk=found.pk)
+    enrolled = list(daycare.enrolled_on(found, today))
+    audit.record(request, Action.VIEW, [e.child for e in enrolled], filter={"daycare": found.pk})
+    context = {
+        "center": found,
+        "enrolled": enrolled,
+        "months": daycare.by_month(found),
+        "form": form,
+        "may_record": _may_record(request.user),
+        "today": today,
+    }
+    return render(request, "community/daycare.html", context)
+
+
+@login_required
+def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """The day's sheet (``?date=``, today by default): the children enrolled that day."""
+    found = _daycare(request, pk)
+    on = _date(request.POST.get("date") or request.GET.get("date"))
+    enrolled = list(daycare.enrolled_on(found, on))
+    if request.method == "POST":
+        if not _may_record(request.user):
+            raise Http404
+        found = _daycare(request, pk, _record_right(request.user))
+        if on > timezone.localdate():
+            raise Http404
+        norms = current_profile().community
+        most = norms.cuna_mas.meals_per_day.value if norms and norms.cuna_mas else 3
+        marks = {}
+        for enrollment in enrolled:
+            try:
+                meals = int(request.POST.get(f"meals_{enrollment.pk}") or 0)
+            except ValueError:
+                meals = 0
+            present = request.POST.get(f"present_{enrollment.pk}") == "on"
+            marks[enrollment.pk] = (present, max(0, min(meals, most)))
+        daycare.record_day(found, on, marks, request.user)
+        audit.record(
+            request,
+            Action.EDIT,
+            [e.child for e in enrolled],
+            filter={"daycare": found.pk, "date": on.isoformat()},
+        )
+        messages.success(request, _("The attendance was recorded."))
+        return redirect("community:daycare", pk=found.pk)
+    stored = {
+        a.enrollment_id: a for a in DayAttendance.objects.filter(enrollment__in=enrolled, date=on)
+    }
+    rows = [(e, stored.get(e.pk)) for e in enrolled]
+    audit.record(
+        request,
+        Action.LIST,
+        [e.child for e in enrolled],
+        filter={"daycare": found.pk, "date": on.isoformat()},
+    )
+    context = {"center": found, "rows": rows, "on": on, "may_record": _may_record(request.user)}
+    return render(request, "community/attendance.html", context)

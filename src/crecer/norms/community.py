@@ -66,6 +66,22 @@ class PackIndicator(Strict):
     id: str
 
 
+class CunaMas(Cited):
+    """Cuna Más day care (SCD): the children it takes, from ``from_months`` to
+    ``to_months`` completed months (inclusive) on the day of enrolment, and the meals a day."""
+
+    from_months: CitedCount
+    to_months: CitedCount
+    meals_per_day: CitedCount
+
+    @model_validator(mode="after")
+    def consistent(self) -> CunaMas:
+        if self.to_months.value < self.from_months.value:
+            raise ValueError("cuna_mas: to_months < from_months")
+        return self
+
+
 class CommunityNorms(Cited):
     pack_indicators: list[PackIndicator] = Field(default_factory=list)
     pim: PimVisits
+    cuna_mas: CunaMas | None = None
