@@ -33,7 +33,8 @@ def _code(request: HttpRequest) -> str:
     code = request.GET.get("code")
     if code is None:
         scope = policy.access_of(request.user).scope
-        code = "" if scope.national else scope.district_prefixes()[0]
+        prefixes = scope.district_prefixes()
+        code = "" if scope.national or not prefixes else prefixes[0]
     if code and current_profile().territory.level_of_code(code) is None:
         raise Http404
     return policy.territory_or_404(request.user, code)
