@@ -84,20 +84,19 @@ class SurveyDesign:
             cluster = np.arange(n, dtype=np.int64)
         else:
             _, cluster = _codes(clusters, n, "clusters")
-        if not nest:
-            per_cluster = np.unique(np.stack([cluster, stratum]), axis=1)
-            clusters_seen, times = np.unique(per_cluster[0], return_counts=True)
-            if (times > 1).any():
-                raise ValueError(
-                    f"{int((times > 1).sum())} cluster(s) appear in more than one stratum; "
-                    "number the clusters across strata, or pass nest=True if the same cluster "
-                    "number in two strata means two clusters"
-                )
-            del clusters_seen
-        # PSU = (stratum, cluster), numbered stratum by stratum.
-        pairs, psu = np.unique(np.stack([stratum, cluster]), axis=1, return_inverse=True)
+        # PSU = (stratum, cluster), numbered stratum by stratum: one integer key per pair.
+        n_clusters = int(cluster.max()) + 1
+        keys, psu = np.unique(stratum * n_clusters + cluster, return_inverse=True)
         psu = psu.reshape(-1).astype(np.int64)
-        psu_stratum = pairs[0]
+        psu_stratum = keys // n_clusters
+        if not nest:
+            strata_of_cluster = np.bincount(keys % n_clusters, minlength=n_clusters)
+            if (strata_of_cluster > 1).any():
+                raise ValueError(
+                    f"{int((strata_of_cluster > 1).sum())} cluster(s) appear in more than one "
+                    "stratum; number the clusters across strata, or pass nest=True if the same "
+                    "cluster number in two strata means two clusters"
+                )
         psu_count = np.bincount(psu_stratum, minlength=stratum_labels.size).astype(np.int64)
         psu_start = np.concatenate([[0], np.cumsum(psu_count)[:-1]]).astype(np.int64)
         lonely = np.flatnonzero(psu_count == 1)
