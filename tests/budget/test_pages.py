@@ -78,6 +78,14 @@ def test_execution_figures_by_hand(budget, make_user):
     # No CRED value stored for 0501 in the refresh: nothing counted; no goal, no progress.
     assert (cred.output.produced, cred.goal, cred.progress) == (0, None, None)
     assert [r["region"] for r in page.regions] == ["05"]
+    # Month by month (PIM 121,000): January 30,000 (24.8 %), February 20,000.50 (41.3 %),
+    # nothing in March to May, June 2,000 (43.0 %); the calendar 1/12 … 6/12.
+    assert [(r["month"], r["accrued"]) for r in page.by_month] == [
+        (1, 30000.0), (2, 20000.5), (3, 0.0), (4, 0.0), (5, 0.0), (6, 2000.0),
+    ]  # fmt: skip
+    assert page.by_month[1]["rate"] == pytest.approx(50000.5 / 121000)
+    assert page.by_month[5]["rate"] == pytest.approx(52000.5 / 121000)
+    assert page.by_month[5]["calendar"] == 0.5
 
 
 def test_execution_page_and_its_scope(budget, client, make_user):

@@ -27,7 +27,9 @@ from crecer.budget.models import ExecutingUnit, ExecutionRow, PhysicalGoal, Stoc
 from crecer.norms import Profile
 from crecer.norms.pan import PanNorms, Product
 from crecer.pan import (
+    calendar_share,
     cost_per_output,
+    execution_rate,
     execution_table,
     facility_supply,
     item_stock,
@@ -101,6 +103,7 @@ class Execution:
     units: list[dict] = field(default_factory=list)
     products: list[ProductLine] = field(default_factory=list)
     region_products: list[ProductLine] = field(default_factory=list)
+    by_month: list[dict] = field(default_factory=list)
 
 
 class Outputs:
@@ -175,6 +178,23 @@ def _product_lines(
     return lines
 
 
+def _by_month(rows: QuerySet[ExecutionRow]) -> list[dict]:
+    """Month by month of the year: the accrued of the month, the accrued so far, and the
+    execution so far (accrued so far ÷ the year's PIM) beside the calendar (month ÷ 12)."""
+    sums = dict(rows.values_list("month").annotate(total=Sum("accrued")).order_by())
+    pim = float(rows.aggregate(total=Sum("pim"))["total"] or 0)
+    months = list(range(1, 13))
+    accrued = [float(sums.get(month, 0)) for month in months]
+    so_far = [sum(accrued[:n]) for n in months]
+    rates = execution_rate(so_far, [pim] * 12)
+    calendar = calendar_share(months)
+    return [
+        {"month": m, "accrued": a, "so_far": f, "rate": _none(float(r)), "calendar": float(c)}
+        for m, a, f, r, c in zip(months, accrued, so_far, rates, calendar, strict=True)
+        if m <= max(sums, default=0)
+    ]
+
+
 def execution(
     user: Any, code: str, year: int | None, today: date, profile: Profile, pan: PanNorms
 ) -> Execution:
@@ -203,6 +223,7 @@ def execution(
             **{name: [float(s[name]) for s in sums] for name in MONEY},
         }
     )
+    page.by_month = _by_month(rows.filter(year=year))
     unit_names = dict(units.values_list("code", "name"))
     unit_territory = dict(units.values_list("code", "ubigeo"))
     regions = set(frame["region"].to_list())
