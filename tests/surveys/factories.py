@@ -9,14 +9,18 @@ from pathlib import Path
 import numpy as np
 
 HEADER = (
-    "conglomerado,estrato,peso_muestral,departamento,area,sexo,edad_meses,talla_cm,peso_kg,"
-    "medicion,edema,hemoglobina,altitud,fecha_entrevista"
+    "conglomerado,estrato,peso_muestral,departamento,distrito,area,sexo,edad_meses,talla_cm,"
+    "peso_kg,medicion,edema,hemoglobina,altitud,fecha_entrevista"
 )
 
 
 def survey_rows(seed: int = 7) -> list[list[str]]:
     rng = np.random.default_rng(seed)
     rows = []
+    # Ayacucho's urban clusters in Huamanga, its rural ones in Huamanguilla; Huancavelica's in
+    # its capital district.
+    districts = {("05", "U"): "050101", ("05", "R"): "050403", ("09", "U"): "090101",
+                 ("09", "R"): "090101"}  # fmt: skip
     for department, altitude in (("05", 2750.0), ("09", 3680.0)):
         for area in ("U", "R"):
             for cluster in range(3):
@@ -28,7 +32,8 @@ def survey_rows(seed: int = 7) -> list[list[str]]:
                     hb = round(float(rng.normal(12.6, 1.2)), 1)
                     rows.append([
                         f"{department}{area}{cluster}", f"{department}-{area}", str(weight),
-                        department, area, str(rng.choice(["1", "2"])), str(age),
+                        department, districts[department, area], area,
+                        str(rng.choice(["1", "2"])), str(age),
                         f"{height:.1f}", f"{mass:.1f}", "l" if age < 24 else "h", "n",
                         f"{hb:.1f}", f"{altitude:.0f}", "15/06/2026",
                     ])  # fmt: skip

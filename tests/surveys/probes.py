@@ -14,7 +14,7 @@ from crecer.ingest.models import ImportRun
 from crecer.surveys.imports import import_survey
 from tests.surveys.factories import survey_rows, write_survey
 
-BAD_LINE = "X1,05-U,0,05,U,1,12,75.0,9.0,l,n,11.0,2750,15/06/2026\n"  # weight 0: quarantined
+BAD_LINE = "X1,05-U,0,05,050101,U,1,12,75.0,9.0,l,n,11.0,2750,15/06/2026\n"  # weight 0: quarantined
 
 
 def survey_run() -> ImportRun:

@@ -14,6 +14,7 @@ SURVEY_COLUMNS = Columns(
         "stratum": ["estrato", "HV022", "V022", "strata"],
         "weight": ["peso_muestral", "factor", "factor_expansion", "ponderador", "sampling_weight"],
         "department": ["departamento", "ubigeo_departamento", "dpto", "ccdd"],
+        "district": ["distrito", "ubigeo", "ubigeo_distrito"],
         "area": ["area_residencia", "urbano_rural", "HV025", "residencia"],
         "sex": ["sexo", "HC27"],
         "age_months": ["edad_meses", "HC1", "edad"],
@@ -25,9 +26,9 @@ SURVEY_COLUMNS = Columns(
         "altitude_m": ["altitud", "altitud_m", "HV040"],
         "interview_date": ["fecha_entrevista", "fecha"],
     },
-    expected="a survey child file's headers (cluster, stratum, weight, department, area, sex, "
-    "age_months, height_cm, weight_kg, measure, oedema, hemoglobin, altitude_m, interview_date; "
-    "or conglomerado, estrato, peso_muestral, departamento, edad_meses…)",
+    expected="a survey child file's headers (cluster, stratum, weight, department, district, "
+    "area, sex, age_months, height_cm, weight_kg, measure, oedema, hemoglobin, altitude_m, "
+    "interview_date; or conglomerado, estrato, peso_muestral, departamento, edad_meses…)",
     required={
         "cluster": "cluster (PSU)",
         "stratum": "stratum",

@@ -74,7 +74,7 @@ class Line:
 
 
 def _arrays(run: ImportRun) -> dict[str, np.ndarray]:
-    fields = ["weight", "stratum", "cluster", "department", "area", "sex", "age_months",
+    fields = ["weight", "stratum", "cluster", "department", "district", "area", "sex", "age_months",
               "height_cm", "weight_kg", "measure", "oedema", "hemoglobin", "altitude_m",
               "interview_date"]  # fmt: skip
     rows = list(SurveyChild.objects.filter(import_run=run).order_by("pk").values_list(*fields))
@@ -91,7 +91,7 @@ def _arrays(run: ImportRun) -> dict[str, np.ndarray]:
         ],
         dtype="datetime64[D]",
     )
-    for name in ("department", "area", "sex", "measure", "stratum", "cluster"):
+    for name in ("department", "district", "area", "sex", "measure", "stratum", "cluster"):
         out[name] = out[name].astype(str)
     return out
 
@@ -161,6 +161,8 @@ def compare(run: ImportRun, code: str, profile: Profile) -> dict[str, Any]:
         "sex": np.where(inside, children["sex"], ""),
         "age": np.where(inside, age_group.astype(str), ""),
     }
+    if code:  # the small areas: a department's districts, where the file names them
+        breakdowns["district"] = np.where(inside, children["district"], "")
     registry = _registry(code, profile)
     refresh = latest_refresh(code)
     lines = []
@@ -189,8 +191,9 @@ def compare(run: ImportRun, code: str, profile: Profile) -> dict[str, Any]:
                     "ci_high": None if thin else _percent(part.ci_high[i]),
                 })  # fmt: skip
         order = {label: i for i, (_, _, label) in enumerate(AGE_GROUPS)}
-        line.by.sort(key=lambda part: (part["by"] != "area", part["by"] == "age",
-                                       order.get(part["label"], 0), part["label"]))  # fmt: skip
+        rank = {"area": 0, "sex": 1, "age": 2, "district": 3}
+        line.by.sort(key=lambda part: (rank[part["by"]], order.get(part["label"], 0),
+                                       part["label"]))  # fmt: skip
         indicator_id, coverage_id = REGISTRY[name]
         if indicator_id in registry:
             value = registry[indicator_id]

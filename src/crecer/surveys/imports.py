@@ -41,7 +41,7 @@ from crecer.profile import current_profile
 from crecer.registry.validation import parse_dates
 from crecer.surveys.columns import SURVEY_COLUMNS
 from crecer.surveys.models import LABEL_LENGTH, SurveyChild
-from crecer.territory.models import Department
+from crecer.territory.models import Department, District
 
 AREAS = {"U": "U", "URBANO": "U", "URBANA": "U", "URBAN": "U", "1": "U",
          "R": "R", "RURAL": "R", "2": "R"}  # fmt: skip  # DHS HV025: 1 urban, 2 rural
@@ -74,6 +74,7 @@ class SurveyImport(FileImport):
         low, high = current_profile().territory.bounds.altitude_m
         self.limits = Limits(altitude_m=(low, high))
         self.departments = set(Department.objects.values_list("code", flat=True))
+        self.districts = set(District.objects.values_list("ubigeo", flat=True))
 
     def validate(self, table: Table) -> pl.DataFrame:
         frame = ensure_columns(rows_of(table), *SURVEY_COLUMNS.aliases)
@@ -91,6 +92,10 @@ class SurveyImport(FileImport):
             .then(department.str.zfill(2))
             .otherwise(None)
             .alias("__department"),
+            pl.when(raw("district").str.contains(r"^[0-9]{5,6}$"))
+            .then(raw("district").str.zfill(6))
+            .otherwise(None)
+            .alias("__district"),
             _coded("area", AREAS).alias("__area"),
             _coded("sex", SEXES).alias("__sex"),
             _coded("measure", MEASURES).alias("__measure"),
@@ -119,6 +124,14 @@ class SurveyImport(FileImport):
                 "survey_bad_age", raw("age_months"),
             ),
         ]  # fmt: skip
+        checks.append(
+            reason_where(
+                raw("district").is_not_null()
+                & (pl.col("__district").is_null()
+                   | (pl.col("__district").str.slice(0, 2) != pl.col("__department"))),
+                "survey_bad_district", raw("district"), pl.col("__department"),
+            )
+        )  # fmt: skip
         for name, bound in NUMBERS.items():
             low, high = self.limits.of(bound)
             value = pl.col(f"__{name}")
@@ -154,10 +167,15 @@ class SurveyImport(FileImport):
                     (row[INDEX], reason("survey_unknown_department", row["__department"]))
                 )
                 continue
+            if row["__district"] and row["__district"] not in self.districts:
+                problem = reason("survey_unknown_district", row["__district"])
+                refused.append((row[INDEX], problem))
+                continue
             new.append(
                 SurveyChild(
                     import_run=run, line=row[LINE], cluster=row["cluster"], stratum=row["stratum"],
                     weight=row["__weight"], department=row["__department"],
+                    district=row["__district"] or "",
                     area=row["__area"] or "", sex=row["__sex"] or "", age_months=int(row["__age"]),
                     height_cm=row["__height_cm"], weight_kg=row["__weight_kg"],
                     measure=row["__measure"] or "", oedema=bool(row["__oedema"]),

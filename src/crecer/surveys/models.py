@@ -22,6 +22,7 @@ class SurveyChild(models.Model):
     stratum = models.CharField(_("stratum"), max_length=LABEL_LENGTH)
     weight = models.FloatField(_("sampling weight"))
     department = models.CharField(_("department"), max_length=2)
+    district = models.CharField(_("district"), max_length=6, blank=True)  # ubigeo, if given
     area = models.CharField(_("area"), max_length=1, choices=Area.choices, blank=True)
     sex = models.CharField(_("sex"), max_length=1, blank=True)  # "M" / "F"
     age_months = models.PositiveSmallIntegerField(_("age (completed months)"))

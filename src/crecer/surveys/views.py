@@ -12,7 +12,7 @@ from crecer.access.policy import Can
 from crecer.ingest.models import ImportRun
 from crecer.profile import current_profile
 from crecer.surveys.comparison import compare
-from crecer.territory.models import Department
+from crecer.territory.models import Department, District
 
 INDICATORS = {
     "stunting": _("Stunting (height-for-age below -2 SD)"),
@@ -33,7 +33,7 @@ REASONS = {
 }
 GROUPS = {
     "U": _("urban"), "R": _("rural"), "M": _("boys"), "F": _("girls"),
-    "area": _("area"), "sex": _("sex"), "age": _("age (months)"),
+    "area": _("area"), "sex": _("sex"), "age": _("age (months)"), "district": _("district"),
 }  # fmt: skip
 
 
@@ -60,12 +60,17 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     profile = current_profile()
     result = compare(run, code, profile)
+    codes = {p["label"] for line in result["lines"] for p in line.by if p["by"] == "district"}
+    names = dict(District.objects.filter(ubigeo__in=codes).values_list("ubigeo", "name"))
     for line in result["lines"]:
         line.label = INDICATORS.get(line.indicator, line.indicator)
         line.reason_text = REASONS.get(line.reason, "")
         for part in line.by:
             part["by_text"] = GROUPS.get(part["by"], part["by"])
-            part["label_text"] = GROUPS.get(part["label"], part["label"])
+            if part["by"] == "district":
+                part["label_text"] = f"{names.get(part['label'], '')} {part['label']}".strip()
+            else:
+                part["label_text"] = GROUPS.get(part["label"], part["label"])
     audit.record(
         request, Action.VIEW, [], filter={"survey_comparison": run.pk, "code": code},
         territory_code=code,
