@@ -11,7 +11,6 @@ from typing import Any
 from django.urls import reverse
 
 from crecer.ingest.models import ImportRun
-from crecer.surveys.imports import import_survey
 from tests.surveys.factories import survey_rows, write_survey
 
 BAD_LINE = "X1,05-U,0,05,050101,U,1,12,75.0,9.0,l,n,11.0,2750,15/06/2026\n"  # weight 0: quarantined
@@ -19,6 +18,8 @@ BAD_LINE = "X1,05-U,0,05,050101,U,1,12,75.0,9.0,l,n,11.0,2750,15/06/2026\n"  # w
 
 def survey_run() -> ImportRun:
     """A survey imported from the command line (a national import), with one quarantined line."""
+    from crecer.surveys.imports import import_survey  # the app's models load with the app
+
     path = Path(tempfile.mkdtemp()) / "encuesta.csv"
     return import_survey(write_survey(path, survey_rows(), BAD_LINE))
 
