@@ -178,30 +178,44 @@ def derive_same_day(
     day on which the same subject has (``without``: has not) an event of its ``with_any``
     codes; the derived codes are added to the vocabulary (see :class:`SameDayCode`)."""
     words = list(vocabulary)
-    names = np.asarray([str(word) for word in words] + [""], dtype=object)
-    codes = np.where((code_index >= 0) & (code_index < len(words)), code_index, len(words))
+    size = len(words)
+    codes = np.asarray(code_index).astype(np.int64, copy=False)
+    codes = np.where((codes >= 0) & (codes < size), codes, size)  # size: no known code
     dates = np.asarray(event_date).astype("datetime64[D]", copy=False)
-    valid = ~np.isnat(dates) & (codes < len(words))
-    day = np.where(valid, dates.astype(np.int64), 0)
-    day -= day[valid].min() if valid.any() else 0
-    key = (np.asarray(subject).astype(np.int64) << 32) | (day & 0xFFFFFFFF)
-    subjects, days, indexes = [np.asarray(subject)], [dates], [np.asarray(code_index)]
+    subjects_given = np.asarray(subject)
+
+    given_words = [str(word) for word in words]
+
+    def lookup(wanted: Sequence[str]) -> NDArray[np.bool_]:
+        """Per code index (and the extra "no known code"): is it one of ``wanted``?"""
+        chosen = set(wanted)
+        return np.array([word in chosen for word in given_words] + [False], dtype=bool)
+
+    # only the events a rule reads take part (a few per cent of all)
+    read = lookup([code for rule in rules for code in [*rule.of, *rule.with_any]])
+    taking = np.flatnonzero(read[codes] & ~np.isnat(dates))
+    taken_codes = codes[taking]
+    day = dates[taking].astype(np.int64)
+    day -= day.min() if len(day) else 0
+    key = (subjects_given[taking].astype(np.int64) << 32) | (day & 0xFFFFFFFF)
+    subjects, days, indexes = [subjects_given], [dates], [codes_given(code_index)]
     for rule in rules:
-        mine = np.isin(names, rule.of)[codes] & valid
-        marked = np.isin(names, rule.with_any)[codes] & valid
-        same_day = np.isin(key[mine], np.unique(key[marked]))
-        chosen = np.flatnonzero(mine)[~same_day if rule.without else same_day]
+        mine = lookup(rule.of)[taken_codes]
+        marked = np.sort(key[lookup(rule.with_any)[taken_codes]])  # repeats do no harm
+        wanted = key[mine]
+        at = np.minimum(np.searchsorted(marked, wanted), max(len(marked) - 1, 0))
+        same_day = (marked[at] == wanted) if len(marked) else np.zeros(len(wanted), dtype=bool)
+        chosen = taking[np.flatnonzero(mine)[~same_day if rule.without else same_day]]
         if rule.code not in words:
             words.append(rule.code)
-        subjects.append(np.asarray(subject)[chosen])
+        subjects.append(subjects_given[chosen])
         days.append(dates[chosen])
         indexes.append(np.full(len(chosen), words.index(rule.code), dtype=np.int64))
-    return (
-        np.concatenate(subjects),
-        np.concatenate(days),
-        np.concatenate([index.astype(np.int64) for index in indexes]),
-        words,
-    )
+    return np.concatenate(subjects), np.concatenate(days), np.concatenate(indexes), words
+
+
+def codes_given(code_index: NDArray[np.integer]) -> NDArray[np.int64]:
+    return np.asarray(code_index).astype(np.int64, copy=False)
 
 
 def _read_by_rules(
