@@ -610,6 +610,7 @@ MUST_BE_404 = {
     "community:import_run_csv",
     "community:daycare",
     "community:attendance",
+    "community:new_visit",
 }
 MUST_BE_404 |= budget_probes.MUST_BE_404
 MUST_BE_404 |= survey_probes.MUST_BE_404
@@ -687,6 +688,13 @@ ROUTES: dict[str, Probe] = {
     ],
     "community:daycare": away_daycare("community:daycare"),
     "community:attendance": away_daycare("community:attendance"),
+    "community:new_visit": lambda client, world: [
+        client.get(reverse("community:new_visit"), {"child": world.away_child.pk}),
+        client.post(
+            reverse("community:new_visit") + f"?child={world.away_child.pk}",
+            {"date": "2026-04-01", "agent_name": "x", "result": "found"},
+        ),
+    ],
     "community:import_run": community_runs("community:import_run"),
     "community:import_run_csv": community_runs("community:import_run_csv"),
     "health:child_events": child_by_id("health:child_events"),

@@ -492,6 +492,10 @@ PROBES |= {
     "community:import_run_csv": visit_runs("community:import_run_csv"),
     "community:daycare": daycare("community:daycare"),
     "community:attendance": daycare("community:attendance"),
+    "community:new_visit": lambda world: [
+        (reverse("community:new_visit"), {"child": str(world.child.pk)}),
+        (reverse("community:new_visit"), {"woman": str(world.woman.pk)}),  # type: ignore[attr-defined]
+    ],
 }
 
 PROBES |= {name: budget_probes.spanish_probe(name, HOME) for name in budget_probes.ROUTE_NAMES}

@@ -10,7 +10,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from crecer.community.models import AttendeeRole, Decision, DecisionState
+from crecer.community.models import AttendeeRole, CenterPerson, Decision, DecisionState, HomeVisit
 
 DECISION_ROWS = 5  # new decisions a form takes at once (a meeting records a handful)
 FOLLOW_UP = [
@@ -123,3 +123,46 @@ class EnrollForm(forms.Form):
     enrolled_on = forms.DateField(
         label=_("Enrolled on"), widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class VisitForm(forms.ModelForm):
+    """A home visit (or a follow-up call) as the agent records it."""
+
+    class Meta:
+        model = HomeVisit
+        fields = [
+            "date",
+            "agent",
+            "agent_name",
+            "visit_type",
+            "channel",
+            "stage",
+            "result",
+            "duration_minutes",
+            "exclusive_breastfeeding",
+            "iron_or_mmn",
+            "hand_washing",
+            "safe_water",
+            "danger_signs",
+            "referred",
+        ]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, agents: Any = None, today: date | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.today = today
+        agent = self.fields["agent"]
+        agent.queryset = agents if agents is not None else CenterPerson.objects.none()  # type: ignore[attr-defined]
+        agent.required = False
+
+    def clean_date(self) -> date:
+        day = self.cleaned_data["date"]
+        if self.today is not None and day > self.today:
+            raise forms.ValidationError(_("A visit cannot be in the future."))
+        return day
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("agent") and not data.get("agent_name"):
+            self.add_error("agent_name", _("Say who made the visit."))
+        return data

@@ -12,5 +12,6 @@ urlpatterns = [
     path("community/daycare/", views.daycares, name="daycares"),
     path("community/daycare/<int:pk>/", views.daycare_page, name="daycare"),
     path("community/daycare/<int:pk>/attendance/", views.attendance_sheet, name="attendance"),
+    path("community/visit/", views.new_visit, name="new_visit"),
     *import_urls("community/visits/", "community-visits"),
 ]

@@ -20,8 +20,16 @@ from crecer.access.models import Action
 from crecer.access.policy import Can
 from crecer.community import daycare, services
 from crecer.community import pack as packs
-from crecer.community.forms import EnrollForm, MeetingForm
-from crecer.community.models import DayAttendance, DayCareCenter, Enrollment, MonitoringCenter
+from crecer.community.forms import EnrollForm, MeetingForm, VisitForm
+from crecer.community.models import (
+    CenterPerson,
+    DayAttendance,
+    DayCareCenter,
+    Enrollment,
+    MonitoringCenter,
+    PersonRole,
+)
+from crecer.maternal.models import Woman
 from crecer.profile import current_profile
 from crecer.registry.models import Child
 
@@ -92,7 +100,8 @@ def meeting_pack(request: HttpRequest, pk: int) -> HttpResponse:
         women=[row.pregnancy.woman_id for row in result.women],
         date=on.isoformat(),
     )
-    return render(request, "community/pack.html", {"pack": result, "center": found})
+    context = {"pack": result, "center": found, "may_record": _may_record(request.user)}
+    return render(request, "community/pack.html", context)
 
 
 @login_required
@@ -194,6 +203,7 @@ def daycare_page(request: HttpRequest, pk: int) -> HttpResponse:
         "months": daycare.by_month(found),
         "form": form,
         "may_record": _may_record(request.user),
+        "may_measure": policy.can(request.user, Can.RECORD_SERVICES),
         "today": today,
     }
     return render(request, "community/daycare.html", context)
@@ -242,3 +252,54 @@ def attendance_sheet(request: HttpRequest, pk: int) -> HttpResponse:
     )
     context = {"center": found, "rows": rows, "on": on, "may_record": _may_record(request.user)}
     return render(request, "community/attendance.html", context)
+
+
+# --- Home visits ------------------------------------------------------------------------------
+
+
+@login_required
+def new_visit(request: HttpRequest) -> HttpResponse:
+    """Record a home visit to ``?child=`` or ``?woman=`` (404 outside the user's scope)."""
+    if not _may_record(request.user):
+        raise Http404
+    right = _record_right(request.user)
+    child = woman = None
+    try:
+        if request.GET.get("child"):
+            child = Child.objects.visible_or_404(request.user, int(request.GET["child"]), right)
+        elif request.GET.get("woman"):
+            woman = Woman.objects.visible_or_404(request.user, int(request.GET["woman"]), right)
+    except ValueError:
+        raise Http404 from None
+    person = child or woman
+    if person is None:
+        raise Http404
+    place = person.populated_center_id
+    centers = (
+        MonitoringCenter.objects.filter(Q(covers=place) | Q(populated_center=place)).distinct()
+        if place
+        else MonitoringCenter.objects.none()
+    )
+    agents = CenterPerson.objects.filter(
+        center__in=centers,
+        active=True,
+        role__in=[PersonRole.COMMUNITY_AGENT, PersonRole.SOCIAL_ACTOR, PersonRole.FACILITATOR],
+    )
+    today = timezone.localdate()
+    form = VisitForm(request.POST or None, agents=agents, today=today, initial={"date": today})
+    shown = [child] if child else []
+    if request.method == "POST" and form.is_valid():
+        visit = form.save(commit=False)
+        visit.child, visit.woman = child, woman
+        visit.center = visit.agent.center if visit.agent else centers.first()
+        visit.recorded_by = request.user
+        visit._change_reason = "recorded"
+        visit.save()
+        audit.record(request, Action.EDIT, shown, filter={"visit": visit.pk})
+        messages.success(request, _("The home visit was recorded."))
+        if child:
+            return redirect("registry:child", pk=child.pk)
+        return redirect("maternal:woman", pk=woman.pk)  # type: ignore[union-attr]
+    audit.record(request, Action.VIEW, shown, filter={"woman": woman.pk} if woman else {})
+    context = {"form": form, "child": child, "woman": woman}
+    return render(request, "community/visit_form.html", context)
