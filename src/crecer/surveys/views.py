@@ -75,6 +75,7 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         request, Action.VIEW, [], filter={"survey_comparison": run.pk, "code": code},
         territory_code=code,
     )  # fmt: skip
+    chart = _chart(result["lines"])
     departments = Department.objects.order_by("code")
     if not scope.national:
         departments = departments.filter(code__in=[d[:2] for d in scope.district_prefixes()])
@@ -84,6 +85,40 @@ def comparison(request: HttpRequest, pk: int) -> HttpResponse:
         "department": department,
         "departments": departments,
         "survey": profile.survey,
+        "chart": chart,
         **result,
     }
     return render(request, "surveys/comparison.html", context)
+
+
+CHART_WIDTH, CHART_LEFT, ROW = 640, 250, 26
+
+
+def _chart(lines: list) -> dict:
+    """Positions of a server-side SVG: one row per indicator on a 0 to ``top`` % axis, the
+    survey's estimate with its interval, the registry's figure and the target."""
+    values = [
+        v for line in lines
+        for v in (line.ci_high, line.registry, line.target, line.estimate) if v is not None
+    ]  # fmt: skip
+    top = max([10.0, *values]) * 1.1
+    span = CHART_WIDTH - CHART_LEFT - 10
+
+    def x(value: float | None) -> float | None:
+        return None if value is None else round(CHART_LEFT + span * value / top, 1)
+
+    rows = []
+    for index, line in enumerate(lines):
+        y = 20 + index * ROW
+        rows.append({
+            "label": line.label, "y": y, "text_y": y + 4,
+            "estimate": x(line.estimate), "low": x(line.ci_low), "high": x(line.ci_high),
+            "registry": x(line.registry), "target": x(line.target),
+        })  # fmt: skip
+    ticks = [
+        {"x": x(value), "value": round(value)}
+        for value in (top * i / 4 for i in range(5))
+    ]  # fmt: skip
+    height = 40 + len(lines) * ROW
+    return {"rows": rows, "ticks": ticks, "width": CHART_WIDTH, "height": height,
+            "axis_y": height - 14, "left": CHART_LEFT}  # fmt: skip
