@@ -35,6 +35,23 @@ def test_a_visit_recorded_by_hand_counts_in_the_pack(cpvc, client, make_user):  
     assert stored.history.count() == 1
     pack = client.get(f"/community/center/{cpvc.pk}/pack/", {"date": MEETING.isoformat()})
     assert [d.child.paternal_surname for d in pack.context["pack"].unvisited] == ["ANEMICO"]
+    # The center's page: July (to the 5th) 1 of the 2 children of 6-12 months visited, its one
+    # visit valid; June none of 2.
+    page = client.get(f"/community/center/{cpvc.pk}/", {"date": MEETING.isoformat()})
+    months = [
+        (
+            m["month"],
+            m["children"],
+            m["visited"],
+            m["percent"],
+            [(str(r), n) for r, n in m["reasons"]],
+        )
+        for m in page.context["visit_months"]
+    ]
+    assert months == [
+        (date(2026, 7, 1), 2, 1, 50.0, [("valid", 1)]),
+        (date(2026, 6, 1), 2, 0, 0.0, []),
+    ]
 
 
 def test_a_visit_needs_an_agent_and_a_past_date(cpvc, client, make_user):  # noqa: F811

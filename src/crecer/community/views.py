@@ -5,7 +5,7 @@ and the access log, as children do."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -29,9 +29,11 @@ from crecer.community.models import (
     MonitoringCenter,
     PersonRole,
 )
+from crecer.community.visits_due import REASON_LABELS, visit_month
 from crecer.maternal.models import Woman
 from crecer.profile import current_profile
 from crecer.registry.models import Child
+from crecer.visits import REASONS
 
 
 def _logged(
@@ -66,13 +68,32 @@ def center(request: HttpRequest, pk: int) -> HttpResponse:
     found = _center(request, pk)
     _logged(request, found)
     profile = current_profile()
+    today = _date(request.GET.get("date"))  # the visits' month: today's unless asked
+    months = []
+    if profile.community is not None:
+        last_month_end = today.replace(day=1) - timedelta(days=1)
+        for on in (today, last_month_end):
+            month = visit_month(request.user, found.center_codes(), on, profile.community.pim)
+            reasons = month.reasons()
+            months.append(
+                {
+                    "month": on.replace(day=1),
+                    "children": len(month.children),
+                    "visited": month.visited,
+                    "percent": round(100 * month.visited / len(month.children), 1)
+                    if month.children
+                    else None,
+                    "reasons": [(REASON_LABELS[r], reasons[r]) for r in REASONS if r in reasons],
+                }
+            )
     context = {
         "center": found,
+        "visit_months": months,
         "people": list(found.people.filter(active=True)),
         "covers": list(found.covers.all()),
         "trend": packs.trend(found, profile, request.user),
         "may_record": _may_record(request.user),
-        "today": timezone.localdate(),
+        "today": today,
     }
     return render(request, "community/center.html", context)
 
