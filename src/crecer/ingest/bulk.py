@@ -181,3 +181,21 @@ def row_estimate(table: str) -> int:
         else:
             cursor.execute(f"SELECT COUNT(*) FROM {table}")
         return cursor.fetchone()[0]
+
+
+def update_objects(objects: list[Any], names: list[str]) -> None:
+    """``UPDATE … WHERE id = ?`` for each model object, in one executemany: Django's
+    bulk_update builds a CASE per column and row, and took 66 s for 11,000 linkage pairs."""
+    if not objects:
+        return
+    meta = objects[0]._meta
+    fields = [meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(field.column)} = %s" for field in fields)
+    rows = [
+        [field.get_db_prep_save(getattr(item, field.attname), connection) for field in fields]
+        + [item.pk]
+        for item in objects
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {meta.db_table} SET {assignments} WHERE id = %s", rows)

@@ -29,7 +29,6 @@ import polars as pl
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from crecer import transfers
 from crecer.health.models import HemoglobinTest, ServiceRecord
@@ -436,9 +435,10 @@ def approve_cycle(cycle: Cycle, user: Any, profile: Profile) -> None:
         )
         changes.setdefault(affiliation.reason, []).append(affiliation)
     for reason, changed_rows in changes.items():
-        bulk_update_with_history(
-            changed_rows, Affiliation, ["status", "suspensions", "since", "reason"],
-            batch_size=5000, default_user=user, default_change_reason=reason,
+        bulk.update_objects(changed_rows, ["status", "suspensions", "since", "reason"])
+        Affiliation.history.bulk_history_create(
+            changed_rows, batch_size=5000, update=True, default_user=user,
+            default_change_reason=reason,
         )  # fmt: skip
     cycle.stage, cycle.approved_by, cycle.approved_at = Stage.APPROVED, user, timezone.now()
     cycle._change_reason = "approved"
