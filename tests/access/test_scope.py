@@ -687,6 +687,11 @@ ROUTES: dict[str, Probe] = {
         and client.get(reverse("community:daycares"))
     ],
     "community:daycare": away_daycare("community:daycare"),
+    "community:daycare_indicators": lambda client, world: [
+        away_daycare("community:daycare")(client, world)
+        and client.get(reverse("community:daycare_indicators"), {"code": code})
+        for code in (AWAY, AWAY[:4], "")
+    ],
     "community:attendance": away_daycare("community:attendance"),
     "community:new_visit": lambda client, world: [
         client.get(reverse("community:new_visit"), {"child": world.away_child.pk}),

@@ -85,3 +85,49 @@ def test_a_day_care_of_another_district_is_not_found(ciai, client, make_user):
     for url in ("", "attendance/"):
         assert client.get(f"/community/daycare/{ciai.pk}/{url}").status_code == 404
     assert client.get("/community/daycare/").context["centers"] == []
+
+
+def test_indicators_by_territory(ciai, client, make_user):
+    """June 2026 at CIAI HUAMANGUILLA (district 050403, province 0504): ROSA and JUANA
+    enrolled; 4 child-days recorded, 3 present (75.0 %); ROSA measured on 15 June (1 of 2:
+    50.0 %); ROSA's Hb 9.0 g/dL at 100 m on 1 June is anemia at 10 months (below 10.5, NTS
+    213-2024), JUANA has no Hb: 1 of 1 tested (100.0 %)."""
+    from crecer.analytics.refresh import refresh
+    from crecer.health.models import GrowthCheck, HemoglobinTest
+    from tests.analytics.population import PERU
+
+    worker = make_user("enfermera", "health_worker", "050403")
+    client.force_login(worker)
+    for dni in ("71000001", "71000004"):
+        enroll(client, ciai, dni)
+    rosa, juana = Enrollment.objects.order_by("child__paternal_surname").reverse()
+    url = f"/community/daycare/{ciai.pk}/attendance/"
+    client.post(url, {"date": "2026-06-01", f"present_{rosa.pk}": "on"})
+    client.post(
+        url, {"date": "2026-06-02", f"present_{rosa.pk}": "on", f"present_{juana.pk}": "on"}
+    )
+    GrowthCheck.objects.create(
+        child=rosa.child, date=date(2026, 6, 15), weight_kg=8.5, length_cm=72.0, measure="l"
+    )
+    HemoglobinTest.objects.create(
+        child=rosa.child, date=date(2026, 6, 1), hb_observed=9.0, altitude_m=100
+    )
+    refresh(date(2026, 6, 30), "", PERU)
+    client.force_login(make_user("gestora", "program_manager", "05"))
+    page = "/community/daycare/indicators/"
+
+    def lines(code: str) -> list[tuple]:
+        found = client.get(page, {"code": code, "date": "2026-06-30"}).context["lines"]
+        return [
+            (line.code, line.centers, line.enrolled, *(cell.percent for cell in line.cells))
+            for line in found
+        ]
+
+    assert lines("0504") == [("050403", 1, 2, 75.0, 50.0, 100.0)]
+    assert lines("050403") == [(str(ciai.pk), 1, 2, 75.0, 50.0, 100.0)]
+    assert lines("05") == [("0504", 1, 2, 75.0, 50.0, 100.0)]
+    # An analyst (no names) sees the count but not rates resting on 1 or 3 children.
+    client.force_login(make_user("analista", "analyst", "05"))
+    [line] = client.get(page, {"code": "0504", "date": "2026-06-30"}).context["lines"]
+    assert line.enrolled == 2
+    assert [cell.percent for cell in line.cells] == [None, None, None]

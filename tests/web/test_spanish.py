@@ -492,6 +492,11 @@ PROBES |= {
     "community:import_run_csv": visit_runs("community:import_run_csv"),
     "community:daycare": daycare("community:daycare"),
     "community:attendance": daycare("community:attendance"),
+    "community:daycare_indicators": lambda world: [
+        daycare("community:daycare")(world)
+        and (reverse("community:daycare_indicators"), {"code": code})
+        for code in (HOME, "05")
+    ],
     "community:new_visit": lambda world: [
         (reverse("community:new_visit"), {"child": str(world.child.pk)}),
         (reverse("community:new_visit"), {"woman": str(world.woman.pk)}),  # type: ignore[attr-defined]

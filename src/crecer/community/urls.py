@@ -11,6 +11,7 @@ urlpatterns = [
     path("community/center/<int:pk>/meeting/", views.new_meeting, name="new_meeting"),
     path("community/daycare/", views.daycares, name="daycares"),
     path("community/daycare/<int:pk>/", views.daycare_page, name="daycare"),
+    path("community/daycare/indicators/", views.daycare_indicators, name="daycare_indicators"),
     path("community/daycare/<int:pk>/attendance/", views.attendance_sheet, name="attendance"),
     path("community/visit/", views.new_visit, name="new_visit"),
     *import_urls("community/visits/", "community-visits"),

@@ -324,3 +324,23 @@ def new_visit(request: HttpRequest) -> HttpResponse:
     audit.record(request, Action.VIEW, shown, filter={"woman": woman.pk} if woman else {})
     context = {"form": form, "child": child, "woman": woman}
     return render(request, "community/visit_form.html", context)
+
+
+@policy.page(Can.VIEW_AGGREGATES)
+def daycare_indicators(request: HttpRequest) -> HttpResponse:
+    """Attendance rate, growth monitoring and anemia among enrolled children by territory
+    (``?code=``, the user's scope by default; a district opens to its centers)."""
+    profile = current_profile()
+    scope = policy.access_of(request.user).scope
+    code = request.GET.get("code") or (scope.territory_code if not scope.national else "")
+    if code and (len(code) not in (2, 4, 6) or not code.isdigit()):
+        raise Http404
+    on = _date(request.GET.get("date"))
+    personal = policy.sees_personal_in(request.user, code)
+    lines = daycare.unit_lines(request.user, code, on, profile.disclosure.min_cell, personal)
+    audit.record(
+        request, Action.LIST, [], filter={"daycare_indicators": code, "date": on.isoformat()},
+        territory_code=code, row_count=len(lines),
+    )  # fmt: skip
+    context = {"code": code, "on": on, "lines": lines, "opens": len(code) < 6}
+    return render(request, "community/daycare_indicators.html", context)
