@@ -687,6 +687,15 @@ ROUTES: dict[str, Probe] = {
         and client.get(reverse("community:daycares"))
     ],
     "community:daycare": away_daycare("community:daycare"),
+    "community:offline": plain("community:offline"),
+    "community:offline_worker": plain("community:offline_worker"),
+    "community:offline_sync": lambda client, world: [
+        client.post(
+            reverse("community:offline_sync"),
+            {"visits": [{"id": "x", "document": SECRET_DNI, "date": "2026-04-01"}]},
+            content_type="application/json",
+        )
+    ],
     "community:daycare_indicators": lambda client, world: [
         away_daycare("community:daycare")(client, world)
         and client.get(reverse("community:daycare_indicators"), {"code": code})

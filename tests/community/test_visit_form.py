@@ -44,7 +44,7 @@ def test_a_visit_recorded_by_hand_counts_in_the_pack(cpvc, client, make_user):  
             m["children"],
             m["visited"],
             m["percent"],
-            [(str(r), n) for r, n in m["reasons"]],
+            [(r, n) for r, _label, n in m["reasons"]],
         )
         for m in page.context["visit_months"]
     ]

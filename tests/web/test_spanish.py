@@ -514,6 +514,8 @@ SKIPPED = {
     "linkage:undo": "a form's POST target; it answers with the pair page",
     "juntos:step": "a form's POST target; it answers with the cycle page",
     "juntos:standing": "a form's POST target; it answers with the household page",
+    "community:offline_worker": "a script (the offline page's service worker), not a page",
+    "community:offline_sync": "the JSON the offline page posts its queue to",
 }
 
 

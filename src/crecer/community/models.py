@@ -315,6 +315,9 @@ class HomeVisit(models.Model):
     limit_reason = models.CharField(_("limit exceeded (application)"), max_length=255, blank=True)
     sampled = models.BooleanField(_("chosen for the monitors' sample"), null=True, blank=True)
     device = models.CharField(_("device"), max_length=100, blank=True)
+    # The id the offline page made on the device for this visit: it is stored once however
+    # many times the device sends it.
+    device_id = models.CharField(_("id made on the device"), max_length=64, blank=True)
     import_run = models.ForeignKey(
         ImportRun, on_delete=models.PROTECT, null=True, blank=True, verbose_name=_("import")
     )
@@ -334,6 +337,9 @@ class HomeVisit(models.Model):
             models.CheckConstraint(
                 condition=Q(child__isnull=False) | Q(woman__isnull=False),
                 name="visit_names_a_person",
+            ),
+            models.UniqueConstraint(
+                fields=["device_id"], condition=~Q(device_id=""), name="one_visit_per_device_id"
             ),
         ]
         indexes = [models.Index(fields=["child", "date"]), models.Index(fields=["date"])]

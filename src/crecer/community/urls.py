@@ -14,5 +14,8 @@ urlpatterns = [
     path("community/daycare/indicators/", views.daycare_indicators, name="daycare_indicators"),
     path("community/daycare/<int:pk>/attendance/", views.attendance_sheet, name="attendance"),
     path("community/visit/", views.new_visit, name="new_visit"),
+    path("community/offline/", views.offline_page, name="offline"),
+    path("community/offline/sw.js", views.offline_worker, name="offline_worker"),
+    path("community/offline/sync/", views.offline_sync, name="offline_sync"),
     *import_urls("community/visits/", "community-visits"),
 ]

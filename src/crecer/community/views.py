@@ -5,12 +5,14 @@ and the access log, as children do."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +20,7 @@ from django.utils.translation import gettext as _
 from crecer.access import audit, policy
 from crecer.access.models import Action
 from crecer.access.policy import Can
-from crecer.community import daycare, services
+from crecer.community import daycare, offline, services
 from crecer.community import pack as packs
 from crecer.community.forms import EnrollForm, MeetingForm, VisitForm
 from crecer.community.models import (
@@ -28,6 +30,7 @@ from crecer.community.models import (
     Enrollment,
     MonitoringCenter,
     PersonRole,
+    VisitResult,
 )
 from crecer.community.visits_due import REASON_LABELS, visit_month
 from crecer.maternal.models import Woman
@@ -83,7 +86,7 @@ def center(request: HttpRequest, pk: int) -> HttpResponse:
                     "percent": round(100 * month.visited / len(month.children), 1)
                     if month.children
                     else None,
-                    "reasons": [(REASON_LABELS[r], reasons[r]) for r in REASONS if r in reasons],
+                    "reasons": [(r, REASON_LABELS[r], reasons[r]) for r in REASONS if r in reasons],
                 }
             )
     context = {
@@ -344,3 +347,55 @@ def daycare_indicators(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     context = {"code": code, "on": on, "lines": lines, "opens": len(code) < 6}
     return render(request, "community/daycare_indicators.html", context)
+
+
+# --- Offline capture --------------------------------------------------------------------------
+
+
+@login_required
+def offline_page(request: HttpRequest) -> HttpResponse:
+    """The light visit form that keeps working without a connection (offline.js)."""
+    if not _may_record(request.user):
+        raise Http404
+    practices = [
+        ("exclusive_breastfeeding", _("exclusive breastfeeding")),
+        ("iron_or_mmn", _("iron or micronutrients taken")),
+        ("hand_washing", _("hand washing")),
+        ("safe_water", _("safe water")),
+        ("danger_signs", _("danger signs")),
+    ]
+    context = {
+        "today": timezone.localdate(),
+        "results": VisitResult.choices,
+        "practices": practices,
+    }
+    return render(request, "community/offline.html", context)
+
+
+def offline_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker, served under /community/offline/ so that it controls the page."""
+    script = (Path(__file__).parent / "static" / "community" / "offline-sw.js").read_text("utf-8")
+    response = HttpResponse(script, content_type="application/javascript; charset=utf-8")
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+@login_required
+def offline_sync(request: HttpRequest) -> HttpResponse:
+    """Receive a device's queue (JSON ``{"visits": [...]}``), answer what became of each."""
+    if request.method != "POST" or not _may_record(request.user):
+        raise Http404
+    try:
+        body = json.loads(request.body or b"{}")
+        records = body.get("visits", [])
+        if not isinstance(records, list):
+            raise ValueError
+    except (ValueError, AttributeError):
+        return JsonResponse({"error": "bad request"}, status=400)
+    children = Child.objects.visible_to(request.user, _record_right(request.user)).active()
+    answers = offline.receive(
+        [r for r in records if isinstance(r, dict)], request.user, children, timezone.localdate()
+    )
+    stored = [a["id"] for a in answers if a["status"] == "stored"]
+    audit.record(request, Action.EDIT, [], filter={"offline_visits": stored}, row_count=len(stored))
+    return JsonResponse({"results": answers})
