@@ -3,11 +3,12 @@ the same upload page, report, quarantine CSV and ``crecer import community-visit
 every import.
 
 One row per visit (the child's fields repeated on each). Rows are validated on columns
-(Polars, :func:`validate_visits`, pure) and written in bulk with their history. A visit is
-matched to its child by the document the export gives (DNI, CUI or CNV) among the children of
-the importer's territory; a row naming no child there, naming two, or giving another birth
-date than the registry's is quarantined with its reason. The same visit again (child, day,
-agent and type) changes nothing."""
+(Polars, :func:`validate_visits`, pure), matched and written in bulk on columns, as health
+events are (the import run is their provenance; a visit recorded by hand keeps a history).
+A visit is matched to its child by the document the export gives (DNI, CUI or CNV) among the
+children of the importer's territory; a row naming no child there, naming two, or giving
+another birth date than the registry's is quarantined with its reason. The same visit again
+(child, day, agent and type) changes nothing."""
 
 from __future__ import annotations
 
@@ -19,13 +20,19 @@ from typing import Any
 import polars as pl
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from simple_history.utils import bulk_create_with_history
 
 from crecer.access import policy
 from crecer.access.models import Role
 from crecer.access.policy import Can
 from crecer.community.columns import VISIT_COLUMNS
-from crecer.community.models import HomeVisit, MonitoringCenter, VisitChannel, VisitResult
+from crecer.community.models import (
+    HomeVisit,
+    MonitoringCenter,
+    VisitChannel,
+    VisitResult,
+    VisitType,
+)
+from crecer.ingest import bulk
 from crecer.ingest.checks import (
     INDEX,
     LINE,
@@ -39,7 +46,6 @@ from crecer.ingest.checks import (
 from crecer.ingest.kinds import ImportKind
 from crecer.ingest.models import ImportRun
 from crecer.ingest.reading import Table
-from crecer.ingest.reasons import reason
 from crecer.ingest.runs import FileImport, Outcome, Progress, run_import
 from crecer.registry.models import Child
 from crecer.registry.validation import parse_dates
@@ -57,6 +63,10 @@ FLAGS = (
     "referred",
 )
 MAX_MINUTES = 24 * 60
+PRACTICES = ("exclusive_breastfeeding", "iron_or_mmn", "hand_washing", "safe_water", "danger_signs")
+TEXTS = ("external_id", "app_status", "limit_reason", "device")
+LOOKUP_BATCH = 5000  # documents or children per query (below SQLite's bound parameters)
+KEY = "\x1f"  # joins a visit's key: child, day, type, agent
 
 
 def _flag(name: str) -> pl.Expr:
@@ -160,7 +170,7 @@ class VisitImport(FileImport):
     def __init__(self, *, children: Any, **options: Any) -> None:
         super().__init__(**options)
         self.children = children
-        self.seen: dict[tuple[int, date, str, str], int] = {}
+        self.seen: dict[str, int] = {}
         self.center_of: dict[str, int] = {}
         covering: dict[str, set[int]] = defaultdict(set)
         through = MonitoringCenter.covers.through.objects.values_list(
@@ -174,87 +184,133 @@ class VisitImport(FileImport):
     def validate(self, table: Table) -> pl.DataFrame:
         return validate_visits(table, self.today)
 
-    def _lookup(self, documents: list[str]) -> dict[str, set[int]]:
-        found = self.children.filter(
-            Q(dni__in=documents) | Q(cui__in=documents) | Q(cnv__in=documents)
-        ).values_list("pk", "dni", "cui", "cnv", "birth_date", "populated_center_id")
-        by_document: dict[str, set[int]] = defaultdict(set)
-        self.details: dict[int, tuple[date, str | None]] = {}
-        for pk, dni, cui, cnv, born, center in found:
-            for value in (dni, cui, cnv):
-                if value:
-                    by_document[value].add(pk)
-            self.details[pk] = (born, center)
-        return by_document
+    def _children(self, documents: list[str]) -> pl.DataFrame:
+        """(document, child, birth, center) of every child one of ``documents`` names (a
+        document naming two children gives two rows)."""
+        found = []
+        for start in range(0, len(documents), LOOKUP_BATCH):
+            part = documents[start : start + LOOKUP_BATCH]
+            found += list(
+                self.children.filter(Q(dni__in=part) | Q(cui__in=part) | Q(cnv__in=part))
+                .values_list("pk", "dni", "cui", "cnv", "birth_date", "populated_center_id")
+                .iterator(chunk_size=5000)
+            )
+        frame = pl.DataFrame(
+            found,
+            schema={"__child": pl.Int64, "dni": pl.String, "cui": pl.String, "cnv": pl.String,
+                    "__born": pl.Date, "__place": pl.String},
+            orient="row",
+        )  # fmt: skip
+        return (
+            frame.unpivot(
+                index=["__child", "__born", "__place"],
+                on=["dni", "cui", "cnv"],
+                value_name="document",
+            )
+            .drop("variable")
+            .drop_nulls("document")
+            .unique(["document", "__child"])
+        )
+
+    def _stored(self, children: list[int]) -> set[str]:
+        """The keys (child, day, type, agent) of the visits stored for ``children``."""
+        keys = set()
+        for start in range(0, len(children), LOOKUP_BATCH):
+            part = children[start : start + LOOKUP_BATCH]
+            for child, day, channel, agent in (
+                HomeVisit.objects.filter(child_id__in=part)
+                .values_list("child_id", "date", "channel", "agent_name")
+                .iterator(chunk_size=5000)
+            ):
+                keys.add(f"{child}{KEY}{day.isoformat()}{KEY}{channel}{KEY}{agent}")
+        return keys
 
     def write(self, rows: pl.DataFrame, run: ImportRun) -> Outcome:
-        refused: list[tuple[int, str]] = []
-        by_document = self._lookup(sorted(set(rows["document"].to_list())))
-        matched = {pk for ids in by_document.values() for pk in ids}
-        stored = set(
-            HomeVisit.objects.filter(child_id__in=matched).values_list(
-                "child_id", "date", "channel", "agent_name"
-            )
+        """Match, check and insert the chunk's valid rows as columns (no row-by-row ORM)."""
+        matches = self._children(rows["document"].unique().to_list())
+        per_document = matches.group_by("document").agg(
+            pl.len().alias("__found"),
+            pl.col("__child").sort().cast(pl.String).str.join(", #").alias("__ids"),
+            pl.col("__child").first(),
+            pl.col("__born").first(),
+            pl.col("__place").first(),
         )
-        new: list[HomeVisit] = []
-        unchanged = 0
-        for row in rows.iter_rows(named=True):
-            document = row["document"]
-            ids = by_document.get(document, set())
-            if not ids:
-                refused.append((row[INDEX], reason("visit_unknown_child", document)))
-                continue
-            if len(ids) > 1:
-                named = ", ".join(f"#{pk}" for pk in sorted(ids))
-                refused.append((row[INDEX], reason("visit_conflict", document, named)))
-                continue
-            child = next(iter(ids))
-            born, center = self.details[child]
-            if row["__birth"] is not None and row["__birth"] != born:
-                refused.append((row[INDEX], reason("visit_birth_differs", row["__birth"], born)))
-                continue
-            if row["__date"] < born:
-                refused.append((row[INDEX], reason("visit_before_birth", row["__date"], born)))
-                continue
-            agent = row["agent_name"] or ""
-            key = (child, row["__date"], row["__channel"], agent)
-            if key in self.seen:
-                refused.append((row[INDEX], reason("visit_duplicate", self.seen[key])))
-                continue
-            self.seen[key] = row[LINE]
-            if key in stored:
-                unchanged += 1
-                continue
-            new.append(
-                HomeVisit(
-                    child_id=child,
-                    center_id=self.center_of.get(center or ""),
-                    agent_name=agent,
-                    date=row["__date"],
-                    channel=row["__channel"],
-                    result=row["__result"],
-                    stage=row["stage"] or "",
-                    duration_minutes=row["__minutes"],
-                    app_status=row["app_status"] or "",
-                    limit_reason=row["limit_reason"] or "",
-                    external_id=row["external_id"] or "",
-                    device=row["device"] or "",
-                    sampled=row["__sampled"],
-                    exclusive_breastfeeding=row["__exclusive_breastfeeding"],
-                    iron_or_mmn=row["__iron_or_mmn"],
-                    hand_washing=row["__hand_washing"],
-                    safe_water=row["__safe_water"],
-                    danger_signs=row["__danger_signs"],
-                    referred=bool(row["__referred"]),
-                    import_run=run,
-                    recorded_by_id=self.user_id,
-                )
-            )
-        bulk_create_with_history(
-            new, HomeVisit, batch_size=2000, default_user=self.user, default_change_reason="import"
+        frame = rows.join(per_document, on="document", how="left").with_columns(
+            pl.col("__found").fill_null(0),
+            pl.col("agent_name").fill_null(""),
         )
-        rejected = pl.DataFrame(refused, schema={INDEX: pl.UInt32, REASON: pl.String}, orient="row")
-        return Outcome(created=len(new), unchanged=unchanged, rejected=rejected)
+        key = pl.concat_str(
+            [pl.col("__child").cast(pl.String), pl.col("__date").dt.to_string("%Y-%m-%d"),
+             pl.col("__channel"), pl.col("agent_name")],
+            separator=KEY,
+        )  # fmt: skip
+        frame = frame.with_columns(key.alias("__key"))
+        first_line = frame.group_by("__key").agg(pl.col(LINE).min().alias("__first"))
+        frame = frame.join(first_line, on="__key", how="left")
+        earlier = pl.col("__key").replace_strict(self.seen, default=None, return_dtype=pl.Int64)
+        frame = frame.with_columns(pl.coalesce(earlier, pl.col("__first")).alias("__first"))
+        checks = [
+            pl.coalesce(
+                reason_where(pl.col("__found") == 0, "visit_unknown_child", pl.col("document")),
+                reason_where(
+                    pl.col("__found") > 1,
+                    "visit_conflict",
+                    pl.col("document"),
+                    pl.lit("#") + pl.col("__ids"),
+                ),
+                reason_where(
+                    pl.col("__birth").is_not_null() & (pl.col("__birth") != pl.col("__born")),
+                    "visit_birth_differs",
+                    pl.col("__birth"),
+                    pl.col("__born"),
+                ),
+                reason_where(
+                    pl.col("__date") < pl.col("__born"),
+                    "visit_before_birth",
+                    pl.col("__date"),
+                    pl.col("__born"),
+                ),
+                reason_where(
+                    pl.col(LINE) != pl.col("__first"), "visit_duplicate", pl.col("__first")
+                ),
+            ).alias(REASON)
+        ]
+        frame = frame.with_columns(checks)
+        refused = frame.filter(pl.col(REASON).is_not_null()).select(
+            pl.col(INDEX).cast(pl.UInt32), REASON
+        )
+        good = frame.filter(pl.col(REASON).is_null())
+        self.seen.update(zip(good["__key"].to_list(), good[LINE].to_list(), strict=True))
+        stored = self._stored(good["__child"].unique().to_list())
+        known = good["__key"].is_in(list(stored)) if stored else pl.lit(False)
+        unchanged = good.filter(known).height
+        new = good.filter(~known) if stored else good
+        table = new.select(
+            pl.col("__child").alias("child_id"),
+            pl.lit(None, dtype=pl.Int64).alias("woman_id"),
+            pl.col("__place")
+            .replace_strict(self.center_of, default=None, return_dtype=pl.Int64)
+            .alias("center_id"),
+            pl.lit(None, dtype=pl.Int64).alias("agent_id"),
+            pl.col("agent_name"),
+            pl.col("__date").alias("date"),
+            pl.lit(VisitType.PIM.value).alias("visit_type"),
+            pl.col("__channel").alias("channel"),
+            pl.col("stage").fill_null(""),
+            pl.col("__result").alias("result"),
+            pl.col("__minutes").alias("duration_minutes"),
+            *(pl.col(f"__{name}").alias(name) for name in PRACTICES),
+            pl.col("__referred").fill_null(False).alias("referred"),
+            *(pl.col(name).fill_null("") for name in TEXTS),
+            pl.col("__sampled").alias("sampled"),
+            pl.lit("").alias("device_id"),
+            pl.lit(run.pk, dtype=pl.Int64).alias("import_run_id"),
+            pl.lit(self.user_id, dtype=pl.Int64).alias("recorded_by_id"),
+            pl.lit(self.now).alias("created_at"),
+        )
+        if table.height:
+            bulk.insert(HomeVisit._meta.db_table, table)
+        return Outcome(created=table.height, unchanged=unchanged, rejected=refused)
 
 
 def import_visits(
