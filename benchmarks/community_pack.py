@@ -12,6 +12,12 @@ Reported: the pack's server time (the view, as a health worker of the district o
 work list of the refresh, pregnant women, coverage now and a month before, not-visited list,
 audit entry; template rendered), best and median of ``--runs``, and the children and women
 listed. The PDF itself is the browser's print of that page (tests/community/test_print.py).
+``--skip N --take M`` covers, instead, M populated centers after the N with most children.
+
+Measured (SQLite, district 050101 generated, 10,851 children; a shared 2-core machine): all
+24 populated centers (10,241 listed): 1.39 s best, 1.50 s median (computation alone 0.75 s);
+the largest one (``--take 1``, 2,811 listed): 0.46 s; three village-sized ones (``--skip 2
+--take 3``, 719 listed): 0.16 s best, 0.18 s median.
 """
 
 from __future__ import annotations
@@ -41,6 +47,10 @@ def main() -> None:
     parser.add_argument("--data-dir", type=Path, default=None)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--measure-only", action="store_true")
+    parser.add_argument(
+        "--skip", type=int, default=0, help="leave out the N populated centers with most children"
+    )
+    parser.add_argument("--take", type=int, default=0, help="then cover only M of them (0: all)")
     options = parser.parse_args()
     folder = options.data_dir or Path(tempfile.mkdtemp(prefix="crecer-pack-"))
     env = os.environ | {"CRECER_DATA_DIR": str(folder)}
@@ -59,6 +69,7 @@ def main() -> None:
 
     django.setup()
     from django.contrib.auth import get_user_model
+    from django.db.models import Count
     from django.test import Client
 
     from crecer.access.scopes import parse_scope
@@ -66,13 +77,16 @@ def main() -> None:
     from crecer.community.models import MonitoringCenter
     from crecer.registry.models import Child
 
-    codes = sorted(
-        set(
-            Child.objects.filter(district_id=options.scope)
-            .exclude(populated_center_id=None)
-            .values_list("populated_center_id", flat=True)
-        )
+    by_size = (
+        Child.objects.filter(district_id=options.scope)
+        .exclude(populated_center_id=None)
+        .values("populated_center_id")
+        .annotate(children=Count("id"))
+        .order_by("-children", "populated_center_id")
+        .values_list("populated_center_id", flat=True)
     )
+    codes = list(by_size)[options.skip :]
+    codes = sorted(codes[: options.take] if options.take else codes)
     center, _ = MonitoringCenter.objects.get_or_create(name="CPVC BENCH", district_id=options.scope)
     center.covers.set(codes)
     user, created = get_user_model().objects.get_or_create(username="bench_nurse")
