@@ -297,3 +297,12 @@ def test_the_hb_file_first_then_the_services_file(tmp_path):
     assert (first.created, second.unchanged) == (1, 1)
     test = HemoglobinTest.objects.get()
     assert (test.altitude_m, test.altitude_source) == (2761, "recorded")
+
+
+def test_the_newborn_cred_code_is_stored_not_quarantined(tmp_path):
+    # cred_schedule.md (Newborn checks in FED): 99381.01 is the newborn CRED code; it was
+    # quarantined as an unknown HIS code before the profile listed it (issue 23)
+    make_child()
+    run = imported(tmp_path, [own_row(code="99381.01")])
+    assert (run.created, reasons_by_line(run)) == (1, {})
+    assert ServiceRecord.objects.get().code == "99381.01"

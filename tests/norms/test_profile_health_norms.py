@@ -71,8 +71,9 @@ def test_unconfirmed_numbers_are_listed():
             "refers to ['cred_checks'], which are not requirements",
         ),
         ('population = "lbw_or_premature"', 'population = "term"', "variants must be exactly"),
-        ('{ label = "2", from_day = 60, to_day = 89 }',
-         '{ label = "2", from_day = 60, to_day = 50 }', "to_day 50 < from_day"),
+        ('{ label = "2", from_day = 60, to_day = 89, required_from_day = 90 }',
+         '{ label = "2", from_day = 60, to_day = 50, required_from_day = 90 }',
+         "to_day 50 < from_day"),
         ('recorded_as = "85018"', 'recorded_as = "85019"', "recorded_as '85019' is not among"),
         ("birth_weight_g = [300, 6500]", "birth_weight_g = [6500, 300]",
          "birth_weight_g must be [low, high]"),
@@ -87,7 +88,8 @@ def test_service_codes_and_birth_ranges_are_the_profiles():
     """The HIS codes and plausible ranges code reads (anemia.md, cred_schedule.md)."""
     assert PROFILE.services.hb_test.codes == ["85018", "85018.01", "85031"]
     assert PROFILE.services.hb_test.recorded_as == "85018"
-    assert PROFILE.services.cred.codes == ["99381", "Z001"]
+    # 99381 / Z001 (monthly), 99381.01 the newborn code (cred_schedule.md, Newborn checks in FED)
+    assert PROFILE.services.cred.codes == ["99381", "Z001", "99381.01"]
     assert PROFILE.registry.plausible_at_birth.birth_weight_g == (300, 6500)
     assert PROFILE.registry.plausible_at_birth.gestational_age_weeks == (20, 45)
     # the codes of a test are the schedules' Hb codes
@@ -96,8 +98,8 @@ def test_service_codes_and_birth_ranges_are_the_profiles():
 
 
 def test_a_code_shared_by_two_requirements_must_start_at_different_ages(tmp_path):
-    # 99381 serves cred_newborn (from day 2) and cred (from day 29); make cred start at day 2
-    path = variant(tmp_path, '{ label = "1", from_day = 29, to_day = 59 }',
-                   '{ label = "1", from_day = 2, to_day = 59 }')  # fmt: skip
-    with pytest.raises(ProfileError, match="both start at day 2"):
+    # Z001 serves cred_newborn (from day 3) and cred (from day 29); make cred start at day 3
+    path = variant(tmp_path, 'label = "1", from_day = 29, to_day = 59,',
+                   'label = "1", from_day = 3, to_day = 59,')  # fmt: skip
+    with pytest.raises(ProfileError, match="both start at day 3"):
         load_profile(path)

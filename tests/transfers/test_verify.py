@@ -396,12 +396,20 @@ def test_tpi_package_of_a_young_child():
     assert set(tpi["status"]) == {"complied"}
     pay = household_entitlements(result, m, END, PROFILE)
     assert (pay["base"][0], pay["tpi"][0]) == (200.0, 100.0)
-    # 20 days old without newborn checks (RN1-RN3 due by day 14): TPI withheld, base paid
+    # 20 days old without newborn checks: FED requires them only from day 29 (cred_schedule.md,
+    # Newborn checks in FED) -> still complied
     m, result = run([member(1, 5, age=20)])
+    assert one(result, 1, "tpi_cred")["status"] == "complied"
+    # 30 days old with newborn checks (99381.01) on days 3 and 5: JUNTOS's 2 checks in the
+    # first month hold (base paid), but FED counts only day 3 (day 5 is < 3 days after it) and
+    # requires all 4 from day 29 (no monthly check before day 60): TPI withheld
+    checks = [(1, str(day(-30 + d)), "99381.01") for d in (3, 5)]
+    m, result = run([member(1, 5, age=30)], checks)
+    assert one(result, 1, "cred_newborn")["status"] == "complied"
     row = one(result, 1, "tpi_cred")
     assert (row["status"], row["reason"]) == ("not_complied", "incomplete_for_age")
-    assert row["required"] == 3
-    assert row["done"] == 0
+    assert row["required"] == 4
+    assert row["done"] == 1
     pay = household_entitlements(result, m, END, PROFILE)
     assert (pay["base"][0], pay["tpi"][0], pay["tpi_reason"][0]) == (200.0, 0.0, "tpi_cred")
 
