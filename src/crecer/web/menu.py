@@ -48,6 +48,9 @@ MAIN = (
     Entry("maternal:pregnancies", _("Pregnancies")),
     Entry("maternal:indicators", _("Maternal indicators")),
     Entry("juntos:cycles", _("JUNTOS")),
+    Entry("community:centers", _("Community")),
+    Entry("budget:anemia", _("Anemia and budget")),
+    Entry("surveys:list", _("Surveys")),
     Entry("registry:quality", _("Quality")),
     Entry("access:log", _("Access log")),
 )
