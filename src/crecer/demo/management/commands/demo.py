@@ -186,7 +186,28 @@ class Command(BaseCommand):
         self.link(scope, lists)
         self.women(scope, seed, lists / "manifest.json")
         self.households(scope, seed, lists / "manifest.json")
+        self.community_and_budget(scope, seed)
         return True
+
+    def community_and_budget(self, scope: str, seed: int) -> None:
+        """Monitoring centers with meetings and home visits, Cuna Más centers with their
+        attendance (crecer.community.demo), and the PAN budget's execution, goals and facility
+        stock imported through their own imports (crecer.budget.demo), so those pages have
+        data."""
+        from crecer.budget import demo as budget_demo
+        from crecer.community import demo as community_demo
+
+        today = timezone.localdate()
+        done = community_demo.seed("" if scope.upper() == "PE" else scope, today, seed)
+        self.say(
+            _("%(c)s monitoring centers, %(v)s home visits, %(d)s Cuna Más centers.")
+            % {"c": done.centers, "v": done.visits, "d": done.daycares}
+        )
+        runs = budget_demo.generate("" if scope.upper() == "PE" else scope, today, seed)
+        self.say(
+            _("PAN budget: %(n)s execution lines imported.")
+            % {"n": runs["execution"].created if "execution" in runs else 0}
+        )
 
     def households(self, scope: str, seed: int, manifest: Path) -> None:
         """JUNTOS households, their older siblings' school terms, CSE and affiliation
