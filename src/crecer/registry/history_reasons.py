@@ -42,6 +42,7 @@ STORED_FORMS = (
     gettext_noop("the record was linked to another child"),
     # A JUNTOS household's standing (crecer.juntos).
     gettext_noop("potential household"),
+    gettext_noop("built from the registry (the mother and her children)"),
     gettext_noop("affiliated (validated by the community assembly)"),
     gettext_noop("cycle %(cycle)s: complied"),
     gettext_noop("cycle %(cycle)s: did not comply (%(suspensions)s suspensions)"),
