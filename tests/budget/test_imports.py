@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 HEADER = (
     "ANO_EJE,MES_EJE,SEC_EJEC,EJECUTORA_NOMBRE,UBIGEO,PROGRAMA_PPTO,PRODUCTO_PROYECTO,"
     "ACTIVIDAD_ACCION_OBRA,ESPECIFICA_DET,MONTO_PIA,MONTO_PIM,MONTO_CERTIFICADO,"
-    "MONTO_COMPROMETIDO_ANUAL,MONTO_DEVENGADO,MONTO_GIRADO,META_NOMBRE\n"
+    "MONTO_COMPROMETIDO_ANUAL,MONTO_DEVENGADO,MONTO_GIRADO,OBSERVACION\n"
 )
 UNIT = "001234,RED DE SALUD HUAMANGA,0501,0001"
 EXTRACT = (
@@ -78,7 +78,7 @@ def test_execution_extract_good_and_bad_lines(tmp_path):
         11: ["budget_unknown_territory"],
         12: ["budget_unit_territory_differs"],
     }
-    assert run.ignored_columns == ["META_NOMBRE"]
+    assert run.ignored_columns == ["OBSERVACION"]
     assert [line for line, _text in run.warnings] == [13]
     unit = ExecutingUnit.objects.get()
     assert (unit.code, unit.name, unit.ubigeo) == ("001234", "RED DE SALUD HUAMANGA", "0501")
@@ -180,7 +180,26 @@ def test_stock_report(tmp_path):
 
 def test_the_command_names_unknown_columns_and_imports(tmp_path):
     path = str(write(tmp_path, "e.csv", EXTRACT))
-    with pytest.raises(CommandError, match="META_NOMBRE"):
+    with pytest.raises(CommandError, match="OBSERVACION"):
         call_command("import", "budget-execution", path, stdout=StringIO())
     call_command("import", "budget-execution", path, "--ignore-unknown-columns", stdout=StringIO())
     assert ExecutionRow.objects.count() == 3
+
+
+def test_the_extract_as_it_comes_with_its_descriptive_columns(tmp_path):
+    # MEF's open-data extract carries the names of its codes and classifications the PAN
+    # pages do not use: known, so the file imports as it comes, with no flag.
+    header = (
+        "ANO_EJE,MES_EJE,NIVEL_GOBIERNO,NIVEL_GOBIERNO_NOMBRE,SEC_EJEC,EJECUTORA_NOMBRE,"
+        "UBIGEO,PROGRAMA_PPTO,PROGRAMA_PPTO_NOMBRE,PRODUCTO_PROYECTO,PRODUCTO_PROYECTO_NOMBRE,"
+        "ACTIVIDAD_ACCION_OBRA,FUNCION_NOMBRE,META,META_NOMBRE,ESPECIFICA_DET,MONTO_PIA,"
+        "MONTO_PIM,MONTO_CERTIFICADO,MONTO_COMPROMETIDO_ANUAL,MONTO_DEVENGADO,MONTO_GIRADO\n"
+    )
+    line = (
+        "2026,1,R,GOBIERNOS REGIONALES,001234,RED DE SALUD HUAMANGA,0501,0001,"
+        "PROGRAMA ARTICULADO NUTRICIONAL,3033256,NIÑOS CON CRED COMPLETO PARA SU EDAD,5000001,"
+        "SALUD,0012,ATENCION DEL NIÑO,2.3.1.8.2.1,100000,120000,50000,40000,30000,25000\n"
+    )
+    path = str(write(tmp_path, "mef.csv", header + line))
+    call_command("import", "budget-execution", path, stdout=StringIO())
+    assert ExecutionRow.objects.count() == 1

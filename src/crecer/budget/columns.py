@@ -24,6 +24,24 @@ UNIT = {
 }
 YEAR = ["ANO_EJE", "AÑO", "Año", "ANIO", "ANNO", "Año de ejecución"]
 
+# The MEF extract's descriptive columns: the names of the codes read above and the
+# classifications the PAN pages do not use. Known, so left unread without a warning (an
+# assumption of their spelling, like the headers above: docs/budget.md).
+MEF_DESCRIPTIVE = [
+    *(f"{code}_NOMBRE" for code in (
+        "NIVEL_GOBIERNO", "SECTOR", "PLIEGO", "DEPARTAMENTO_EJECUTORA", "PROVINCIA_EJECUTORA",
+        "DISTRITO_EJECUTORA", "PROGRAMA_PPTO", "TIPO_ACT_PROY", "PRODUCTO_PROYECTO",
+        "ACTIVIDAD_ACCION_OBRA", "FUNCION", "DIVISION_FUNCIONAL", "GRUPO_FUNCIONAL", "META",
+        "DEPARTAMENTO_META", "FUENTE_FINANCIAMIENTO", "RUBRO", "TIPO_RECURSO",
+        "CATEGORIA_GASTO", "GENERICA", "SUBGENERICA", "SUBGENERICA_DET", "ESPECIFICA",
+        "ESPECIFICA_DET",
+    )),
+    "NIVEL_GOBIERNO", "SECTOR", "PLIEGO", "PROVINCIA_EJECUTORA", "DISTRITO_EJECUTORA",
+    "SEC_FUNC", "TIPO_ACT_PROY", "FUNCION", "DIVISION_FUNCIONAL", "GRUPO_FUNCIONAL", "META",
+    "FINALIDAD", "DEPARTAMENTO_META", "TIPO_RECURSO", "CATEGORIA_GASTO", "TIPO_TRANSACCION",
+    "GENERICA", "SUBGENERICA", "SUBGENERICA_DET", "ESPECIFICA", "MONTO_COMPROMETIDO",
+]  # fmt: skip
+
 EXECUTION_COLUMNS = Columns(
     {
         "year": YEAR,
@@ -64,6 +82,7 @@ EXECUTION_COLUMNS = Columns(
         "pim": "modified budget (PIM)",
         "accrued": "accrued (devengado)",
     },
+    unread=MEF_DESCRIPTIVE,
 )
 
 GOAL_COLUMNS = Columns(
