@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import resource
 import tempfile
 import time
@@ -39,18 +38,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import steps  # benchmarks/steps.py (scripts run from this folder)
+from refresh import setup_django  # benchmarks/refresh.py
 
 HERE = Path(__file__).resolve().parent
 AS_OF = date(2026, 11, 28)
-
-
-def setup_django(data_dir: str, database_url: str) -> None:
-    os.environ["DJANGO_SETTINGS_MODULE"] = "crecer.settings"
-    os.environ["CRECER_DATA_DIR"] = data_dir
-    os.environ["CRECER_DATABASE_URL"] = database_url
-    import django
-
-    django.setup()
 
 
 def period(as_of: date) -> tuple[date, date]:
@@ -67,9 +58,9 @@ def peak_mb() -> int:
 
 def populate(args: dict) -> dict:
     """The database of ``benchmarks/refresh.py`` plus the demo's households (not timed)."""
-    import refresh  # benchmarks/refresh.py
+    from refresh import populate_database
 
-    counts = refresh.populate_database(args)
+    counts = populate_database(args)
     from django.contrib.auth import get_user_model
 
     from crecer.access.scopes import parse_scope
@@ -139,9 +130,10 @@ def limit_step(args: dict) -> dict:
     from crecer.profile import current_profile
 
     start, end = (date.fromisoformat(day) for day in args["period"])
+    norms = current_profile().juntos
     conditions = [
         c
-        for c in current_profile().juntos.conditions
+        for c in norms.conditions
         if c.within_days and c.member == "child" and c.codes and c.anchor == "period_end"
     ]
     lookback = end - timedelta(days=max(c.within_days for c in conditions))
@@ -183,9 +175,7 @@ def limit_step(args: dict) -> dict:
             "within": [c.within_days for c in conditions],
         }
     )
-    school_max = next(
-        (c.max_absence for c in current_profile().juntos.conditions if c.max_absence), 0.15
-    )
+    school_max = next((c.max_absence for c in norms.conditions if c.max_absence), 0.15)
     db = duckdb.connect()
     for name, frame in (("members", members), ("events", events), ("terms", terms)):
         db.register(name, frame.to_arrow())

@@ -9,20 +9,19 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from crecer.juntos.models import Household, Member
+from crecer.registry.models import HISTORY_REASON_LENGTH
 from crecer.territory.models import PopulatedCenter
-
-REASON_LENGTH = 100  # simple_history's change reason
 
 
 def _reason() -> forms.CharField:
     return forms.CharField(
         label=_("Reason for the change"),
-        max_length=REASON_LENGTH,
+        max_length=HISTORY_REASON_LENGTH,
         help_text=_("Kept in the record's history."),
     )
 
 
-def _date() -> forms.DateInput:
+def date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -38,8 +37,8 @@ class HouseholdForm(forms.ModelForm):
         widgets = {
             # typed as a code: a select of 95,000 populated centres is too heavy
             "populated_center": forms.TextInput(attrs={"inputmode": "numeric", "size": 10}),
-            "resident_since": _date(),
-            "assembly_date": _date(),
+            "resident_since": date_input(),
+            "assembly_date": date_input(),
         }
 
     def clean_populated_center(self) -> PopulatedCenter | None:
@@ -60,7 +59,7 @@ class MemberForm(forms.ModelForm):
             "role", "names", "birth_date", "sex", "language", "education", "school_code",
             "upper_secondary", "active",
         ]  # fmt: skip
-        widgets = {"birth_date": _date()}
+        widgets = {"birth_date": date_input()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

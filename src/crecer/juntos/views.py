@@ -26,7 +26,7 @@ from crecer.access.policy import Can
 from crecer.ingest.columns import UnreadableFile
 from crecer.juntos import cycles, payments, reconciliation
 from crecer.juntos import dashboard as juntos_dashboard
-from crecer.juntos.forms import HouseholdForm, MemberForm
+from crecer.juntos.forms import HouseholdForm, MemberForm, date_input
 from crecer.juntos.households import eligible_not_affiliated, pepi_of, set_status
 from crecer.juntos.labels import condition_names, reason_text
 from crecer.juntos.models import (
@@ -45,7 +45,6 @@ from crecer.juntos.models import (
 from crecer.profile import current_profile
 
 LISTED = 200
-DATE = forms.DateInput(attrs={"type": "date"})
 
 
 def _territory(user: Any) -> str | None:
@@ -519,8 +518,8 @@ class WaiverForm(forms.Form):
         max_length=6,
         required=False,
     )
-    period_start = forms.DateField(label=gettext_lazy("from"), widget=DATE)
-    period_end = forms.DateField(label=gettext_lazy("to"), widget=DATE)
+    period_start = forms.DateField(label=gettext_lazy("from"), widget=date_input())
+    period_end = forms.DateField(label=gettext_lazy("to"), widget=date_input())
     reason = forms.CharField(label=gettext_lazy("reason and legal act"), max_length=255)
 
     def __init__(self, *args: Any, territory: str, **kwargs: Any) -> None:

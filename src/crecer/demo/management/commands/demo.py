@@ -197,13 +197,13 @@ class Command(BaseCommand):
         from crecer.budget import demo as budget_demo
         from crecer.community import demo as community_demo
 
-        today = timezone.localdate()
-        done = community_demo.seed("" if scope.upper() == "PE" else scope, today, seed)
+        today, prefix = timezone.localdate(), "" if scope.upper() == "PE" else scope
+        done = community_demo.seed(prefix, today, seed)
         self.say(
             _("%(c)s monitoring centers, %(v)s home visits, %(d)s Cuna Más centers.")
             % {"c": done.centers, "v": done.visits, "d": done.daycares}
         )
-        runs = budget_demo.generate("" if scope.upper() == "PE" else scope, today, seed)
+        runs = budget_demo.generate(prefix, today, seed)
         self.say(
             _("PAN budget: %(n)s execution lines imported.")
             % {"n": runs["execution"].created if "execution" in runs else 0}
