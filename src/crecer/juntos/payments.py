@@ -25,6 +25,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from crecer import transfers
+from crecer.ingest import bulk
 from crecer.ingest.safe_cells import safe_frame, xlsx_row
 from crecer.juntos.cycles import CycleError, frozen_arrays
 from crecer.juntos.models import (
@@ -32,7 +33,6 @@ from crecer.juntos.models import (
     Appeal,
     AppealStatus,
     Cycle,
-    Entitlement,
     Member,
     MemberRole,
     Outcome,
@@ -152,7 +152,7 @@ def reconcile(cycle: Cycle, collected: dict[str, bool], user: Any) -> dict[str, 
     for code, yes in collected.items():
         if code in paid:
             paid[code].collected = yes
-    Entitlement.objects.bulk_update(list(paid.values()), ["collected"], batch_size=5000)
+    bulk.update_objects(list(paid.values()), ["collected"])
     cycle.stage, cycle.paid_by, cycle.paid_at = Stage.PAID, user, timezone.now()
     cycle._change_reason = "paid: reconciled"
     cycle.save()
